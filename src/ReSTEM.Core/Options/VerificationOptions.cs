@@ -1,0 +1,17 @@
+namespace ReSTEM.Core.Options;
+
+/// <summary><c>restem.verification</c>: the verifier pool.</summary>
+public sealed record VerificationOptions
+{
+    /// <summary><c>parallelism</c>: verifications in flight in this process (0 = one per core).</summary>
+    public int Parallelism { get; init; }
+
+    /// <summary><c>timeout-seconds</c>: wall-clock limit of one code verification.</summary>
+    public double TimeoutSeconds { get; init; } = 10;
+
+    /// <summary><c>retries</c>: how often a verification whose machinery failed (not the candidate) is tried again.</summary>
+    public int Retries { get; init; } = 2;
+
+    /// <summary>The parallelism to use on this machine.</summary>
+    public int EffectiveParallelism => Parallelism > 0 ? Parallelism : Environment.ProcessorCount;
+}

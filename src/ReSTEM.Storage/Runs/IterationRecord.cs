@@ -1,0 +1,34 @@
+using System.Text.Json.Serialization;
+
+namespace ReSTEM.Storage.Runs;
+
+/// <summary>The manifest's entry for one iteration (0 = the base model).</summary>
+public sealed record IterationRecord
+{
+    /// <summary>The iteration number.</summary>
+    [JsonPropertyName("iteration")] public required int Iteration { get; init; }
+
+    /// <summary>How far it has come.</summary>
+    [JsonPropertyName("phase")] public required IterationPhase Phase { get; init; }
+
+    /// <summary>Train problems whose samples are sealed (set when the iteration is sealed).</summary>
+    [JsonPropertyName("sealed_problems")] public int SealedProblems { get; init; }
+
+    /// <summary>Sample rows of the E-step (set when sealed).</summary>
+    [JsonPropertyName("sample_rows")] public long SampleRows { get; init; }
+
+    /// <summary>Rows of D_i (set when sealed).</summary>
+    [JsonPropertyName("train_rows")] public int TrainRows { get; init; }
+
+    /// <summary>The committed checkpoint's identifier (set when trained).</summary>
+    [JsonPropertyName("checkpoint_id")] public string? CheckpointId { get; init; }
+
+    /// <summary>The checkpoint the M-step started from (set when trained): the base model's id under ReST-EM.</summary>
+    [JsonPropertyName("started_from")] public string? StartedFrom { get; init; }
+
+    /// <summary>Headline metrics (set when evaluated): e.g. <c>pass@1</c>, <c>pass@8</c>, <c>maj@8</c>, <c>val_pass@1</c>.</summary>
+    [JsonPropertyName("metrics")] public IReadOnlyDictionary<string, double>? Metrics { get; init; }
+
+    /// <summary>When this record last changed (UTC).</summary>
+    [JsonPropertyName("updated_utc")] public DateTime UpdatedUtc { get; init; }
+}

@@ -1,0 +1,47 @@
+namespace ReSTEM.Storage.Runs;
+
+/// <summary>
+/// The paths of one run folder (DESIGN.md, "Data on disk"):
+/// <code>
+/// run.json                        manifest
+/// iter-&lt;i&gt;/samples/*.parquet      every verified sample of iteration i's E-step
+/// iter-&lt;i&gt;/train.parquet         D_i, sealed at the barrier
+/// iter-&lt;i&gt;/checkpoint/           model.safetensors + config.json + tokenizer files (iter-0: the base model)
+/// iter-&lt;i&gt;/eval.parquet          per-problem evaluation; metrics.json beside it
+/// </code>
+/// </summary>
+public sealed class RunLayout
+{
+    /// <summary>Lays out the run folder <paramref name="root"/> (not created here).</summary>
+    public RunLayout(string root)
+    {
+        Root = Path.GetFullPath(root);
+    }
+
+    /// <summary>The run folder.</summary>
+    public string Root { get; }
+
+    /// <summary><c>run.json</c>.</summary>
+    public string Manifest => Path.Combine(Root, "run.json");
+
+    /// <summary>Where damaged files are moved by <c>--quarantine</c>.</summary>
+    public string Quarantine => Path.Combine(Root, "quarantine");
+
+    /// <summary><c>iter-&lt;i&gt;</c>.</summary>
+    public string Iteration(int iteration) => Path.Combine(Root, $"iter-{iteration}");
+
+    /// <summary><c>iter-&lt;i&gt;/samples</c>.</summary>
+    public string Samples(int iteration) => Path.Combine(Iteration(iteration), "samples");
+
+    /// <summary><c>iter-&lt;i&gt;/train.parquet</c>.</summary>
+    public string TrainSet(int iteration) => Path.Combine(Iteration(iteration), "train.parquet");
+
+    /// <summary><c>iter-&lt;i&gt;/checkpoint</c>.</summary>
+    public string Checkpoint(int iteration) => Path.Combine(Iteration(iteration), "checkpoint");
+
+    /// <summary><c>iter-&lt;i&gt;/eval.parquet</c>.</summary>
+    public string Eval(int iteration) => Path.Combine(Iteration(iteration), "eval.parquet");
+
+    /// <summary><c>iter-&lt;i&gt;/metrics.json</c>.</summary>
+    public string Metrics(int iteration) => Path.Combine(Iteration(iteration), "metrics.json");
+}

@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+using ReSTEM.Core.Problems;
+using ReSTEM.Core.Tasks.Arithmetic;
+
+namespace ReSTEM.Core.Tests;
+
+public sealed partial class ArithmeticTaskTests
+{
+    private static readonly ArithmeticOptions Small = new() { TrainProblems = 300, ValidationProblems = 50, TestProblems = 100 };
+
+    [Fact]
+    public void Splits_are_deterministic_disjoint_and_cover_every_level()
+    {
+        var a = new ArithmeticProblemGenerator(Small).GenerateSplits();
+        var b = new ArithmeticProblemGenerator(Small).GenerateSplits();
+        Assert.Equal(a[Split.Train].Select(p => p.Question), b[Split.Train].Select(p => p.Question));
+        Assert.Equal(300, a[Split.Train].Count);
+        Assert.Equal(50, a[Split.Validation].Count);
+        Assert.Equal(100, a[Split.Test].Count);
+        var all = a.Values.SelectMany(p => p).ToList();
+        Assert.Equal(all.Count, all.Select(p => p.Question).Distinct().Count());
+        Assert.Equal(all.Count, all.Select(p => p.Id).Distinct().Count());
+        Assert.Equal([1, 2, 3, 4, 5], a[Split.Test].Select(p => p.Difficulty).Distinct().Order());
+    }
+
+    [Fact]
+    public void Worked_solutions_are_arithmetically_right_and_end_in_the_answer()
+    {
+        foreach (var problem in new ArithmeticProblemGenerator(Small).GenerateSplits()[Split.Train])
+        {
+            var lines = problem.Solution!.Split('\n');
+            Assert.Equal($"#### {problem.Answer}", lines[^1]);
+            var values = new Dictionary<string, int>();
+            foreach (var line in lines[..^1])
+            {
+                var m = StepLine().Match(line);
+                Assert.True(m.Success, line);
+                var (x, op, y, z) = (int.Parse(m.Groups[2].Value), m.Groups[3].Value, int.Parse(m.Groups[4].Value), int.Parse(m.Groups[5].Value));
+                Assert.Equal(op switch { "+" => x + y, "-" => x - y, _ => x * y }, z);
+                Assert.InRange(z, 0, Small.MaxValue);
+                if (values.TryGetValue(m.Groups[1].Value, out var before)) Assert.Equal(before, x);
+                values[m.Groups[1].Value] = z;
+            }
+            Assert.Equal(problem.Difficulty, problem.Question.Split('.').Length - 2);
+        }
+    }
+
+    [Fact]
+    public void Answers_are_hard_to_guess()
+    {
+        var test = new ArithmeticProblemGenerator(Small with { TestProblems = 1000 }).GenerateSplits()[Split.Test];
+        var distinct = test.Select(p => p.Answer).Distinct().Count();
+        // No single answer may be common enough that guessing it solves many problems.
+        var mostCommon = test.GroupBy(p => p.Answer).Max(g => g.Count());
+        Assert.True(distinct > 500, $"only {distinct} distinct answers in 1000 problems");
+        Assert.True(mostCommon <= 10, $"one answer covers {mostCommon} of 1000 problems");
+    }
+
+    [Fact]
+    public void Drill_lines_are_correct_facts()
+    {
+        var lines = new ArithmeticProblemGenerator(Small).DrillLines(500, 3).ToList();
+        Assert.Equal(500, lines.Count);
+        foreach (var line in lines)
+        {
+            var m = DrillLine().Match(line);
+            Assert.True(m.Success, line);
+            var (x, op, y, z) = (int.Parse(m.Groups[1].Value), m.Groups[2].Value, int.Parse(m.Groups[3].Value), int.Parse(m.Groups[4].Value));
+            Assert.Equal(op switch { "+" => x + y, "-" => x - y, _ => x * y }, z);
+        }
+    }
+
+    [Fact]
+    public void Options_out_of_range_are_refused_by_name()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new ArithmeticProblemGenerator(Small with { MaxDifficulty = 6 }));
+        Assert.Contains("difficulty", e.Message);
+    }
+
+    [GeneratedRegex(@"^([A-Z][a-z]+): (\d+)([+\-*])(\d+)=(\d+)$")]
+    private static partial Regex StepLine();
+
+    [GeneratedRegex(@"^(\d+)([+\-*])(\d+)=(\d+)$")]
+    private static partial Regex DrillLine();
+}
