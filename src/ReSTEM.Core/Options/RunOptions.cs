@@ -39,6 +39,12 @@ public sealed record RunOptions
     /// <summary><c>restem.evaluation</c>.</summary>
     public EvaluationOptions Evaluation { get; init; } = new();
 
+    /// <summary><c>restem.pipeline</c>: flow control.</summary>
+    public PipelineOptions Pipeline { get; init; } = new();
+
+    /// <summary><c>restem.early-stop</c>: stop when validation pass@1 does not improve on the best earlier iteration.</summary>
+    public bool EarlyStop { get; init; } = true;
+
     /// <summary><c>restem.tasks</c>: per-task settings (built-in generators, dataset files).</summary>
     public TaskOptions Tasks { get; init; } = new();
 }

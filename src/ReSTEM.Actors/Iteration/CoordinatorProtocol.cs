@@ -1,0 +1,28 @@
+using ReSTEM.Storage.Runs;
+
+namespace ReSTEM.Actors.Iteration;
+
+/// <summary>How a run ended.</summary>
+/// <param name="Succeeded">True when every planned iteration (or an early stop) completed.</param>
+/// <param name="ExitCode">0 done; 1 failure; 2 bad configuration or input (a damaged file, a changed configuration).</param>
+/// <param name="Message">One paragraph for the user.</param>
+/// <param name="Manifest">The manifest as it stands at the end, when there is one.</param>
+public sealed record RunOutcome(bool Succeeded, int ExitCode, string Message, RunManifest? Manifest);
+
+/// <summary>Ask the coordinator where the run stands; the reply is <see cref="CoordinatorStatus"/>.</summary>
+public sealed record GetCoordinatorStatus
+{
+    /// <summary>The only instance.</summary>
+    public static GetCoordinatorStatus Instance { get; } = new();
+
+    private GetCoordinatorStatus()
+    {
+    }
+}
+
+/// <summary>Where the run stands.</summary>
+/// <param name="Iteration">The iteration being worked on.</param>
+/// <param name="Phase">Its phase (building-base, sampling, sealing, training, evaluating, done).</param>
+/// <param name="SealedProblems">Train problems sealed in the current E-step.</param>
+/// <param name="TrainProblems">Train problems of the E-step.</param>
+public sealed record CoordinatorStatus(int Iteration, string Phase, int SealedProblems, int TrainProblems);

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using ReSTEM.Core.Options;
+using ReSTEM.Core.Samples;
+using ReSTEM.Core.Sampling;
+using ReSTEM.Core.Tasks;
+
+namespace ReSTEM.Actors.Sampling;
+
+/// <summary>
+/// One model replica of the E-step. It holds the current policy and draws K samples per
+/// problem for one batch at a time on a dedicated thread (further batches wait in its stash);
+/// each sample's seed is derived from the run seed and its coordinates, so a batch drawn again
+/// after a failure or a crash yields the same samples.
+/// </summary>
+public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly IPolicyLoader _loader;
+    private readonly ITask _task;
+    private readonly EStepOptions _options;
+    private readonly SamplingOptions _decoding;
+    private readonly long _runSeed;
+    private readonly CancellationTokenSource _stopping = new();
+    private ILoadedPolicy? _policy;
+
+    /// <summary>Creates a sampler.</summary>
+    public SamplerActor(IPolicyLoader loader, ITask task, EStepOptions options, long runSeed)
+    {
+        _loader = loader;
+        _task = task;
+        _options = options;
+        _runSeed = runSeed;
+        _decoding = options.Decoding with { Stop = options.Decoding.Stop.Concat(task.StopStrings).Distinct().ToArray() };
+        Become(Idle);
+    }
+
+    /// <inheritdoc />
+    public IStash Stash { get; set; } = null!;
+
+    /// <summary>Props of a sampler.</summary>
+    public static Props Props(IPolicyLoader loader, ITask task, EStepOptions options, long runSeed) =>
+        Akka.Actor.Props.Create(() => new SamplerActor(loader, task, options, runSeed));
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        _policy?.Dispose();
+        _stopping.Dispose();
+    }
+
+    private void Idle()
+    {
+        Receive<LoadPolicy>(HandleLoad);
+        Receive<GenerateBatch>(HandleGenerate);
+    }
+
+    private void Busy()
+    {
+        Receive<Done>(done =>
+        {
+            if (done.Reply is Loaded loaded)
+            {
+                _policy = loaded.Policy;
+                done.ReplyTo.Tell(new PolicyLoaded(loaded.Policy.Generator.CheckpointId));
+            }
+            else
+            {
+                done.ReplyTo.Tell(done.Reply);
+            }
+            Become(Idle);
+            Stash.UnstashAll();
+        });
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void HandleLoad(LoadPolicy load)
+    {
+        if (_policy?.Generator.CheckpointId == load.CheckpointId)
+        {
+            Sender.Tell(new PolicyLoaded(load.CheckpointId));
+            return;
+        }
+        var replyTo = Sender;
+        var previous = _policy;
+        _policy = null;
+        Become(Busy);
+        RunOnOwnThread(() =>
+        {
+            // The old weights are released before the new ones are loaded: one replica's memory at a time.
+            previous?.Dispose();
+            return new Loaded(_loader.Load(load.CheckpointDir, load.CheckpointId));
+        }, e => new Status.Failure(e)).PipeTo(Self, success: reply => new Done(reply, replyTo));
+    }
+
+    private void HandleGenerate(GenerateBatch batch)
+    {
+        var replyTo = Sender;
+        var ids = batch.Problems.Select(p => p.Id).ToList();
+        if (_policy is null)
+        {
+            replyTo.Tell(new BatchFailed(batch.Iteration, ids, "no policy loaded"));
+            return;
+        }
+        var generator = _policy.Generator;
+        Become(Busy);
+        RunOnOwnThread(() => (object)Generate(generator, batch), e =>
+        {
+            _log.Error(e, "sampling batch of {0} problems failed", ids.Count);
+            return new BatchFailed(batch.Iteration, ids, $"{e.GetType().Name}: {e.Message}");
+        }).PipeTo(Self, success: reply => new Done(reply, replyTo));
+    }
+
+    private BatchGenerated Generate(ICompletionGenerator generator, GenerateBatch batch)
+    {
+        var k = _options.SamplesPerProblem;
+        var requests = batch.Problems
+            .Select(p => new CompletionRequest(_task.FormatPrompt(p), SampleSeeds.ForProblem(_runSeed, batch.Iteration, p.Id, k)))
+            .ToList();
+        var watch = Stopwatch.StartNew();
+        var completions = generator.Generate(requests, _decoding, _stopping.Token);
+        var ms = (float)watch.Elapsed.TotalMilliseconds;
+        var samples = new List<GeneratedSample>(requests.Count * k);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            if (completions[i].Count != k)
+                throw new InvalidOperationException($"generator returned {completions[i].Count} completions for {k} seeds");
+            for (var s = 0; s < k; s++)
+            {
+                samples.Add(new GeneratedSample(batch.Problems[i].Id, s, requests[i].Prompt, completions[i][s], generator.CheckpointId, ms));
+            }
+        }
+        return new BatchGenerated(batch.Iteration, samples);
+    }
+
+    /// <summary>Runs blocking native work off the actor's thread; its failure becomes a reply, never a crash.</summary>
+    private Task<object> RunOnOwnThread(Func<object> work, Func<Exception, object> onFailure) =>
+        Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                return work();
+            }
+            catch (Exception e)
+            {
+                return onFailure(e);
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private sealed record Done(object Reply, IActorRef ReplyTo);
+
+    private sealed record Loaded(ILoadedPolicy Policy);
+}

@@ -1,0 +1,107 @@
+using ReSTEM.Actors.Runs;
+using ReSTEM.Core.Options;
+using ReSTEM.Core.Tasks.Arithmetic;
+using ReSTEM.Core.Training;
+using ReSTEM.Model;
+using ReSTEM.Storage.Files;
+
+namespace ReSTEM.Actors.Training;
+
+/// <summary>
+/// Makes the base model p0 of a run with the built-in model: random weights, then packed
+/// arithmetic drill lines (arithmetic task only), then a small set of human-written worked
+/// solutions, and commits it as <c>iter-0/checkpoint</c>. A Hugging Face base model is used as
+/// it is and needs no building.
+/// </summary>
+public sealed class BaseModelBuilder
+{
+    private readonly RunContext _run;
+
+    /// <summary>Creates the builder for <paramref name="run"/>.</summary>
+    public BaseModelBuilder(RunContext run)
+    {
+        _run = run;
+    }
+
+    /// <summary>The human-solution examples the base model (and the SFT baseline) learn from.</summary>
+    public IReadOnlyList<TrainingExample> HumanExamples() =>
+        _run.TrainProblems
+            .Select(p => (Problem: p, Reference: _run.Task.FormatReference(p)))
+            .Where(x => x.Reference is not null)
+            .Take(_run.Options.Model.Pretrain.HumanSolutions)
+            .Select(x => new TrainingExample(_run.Task.FormatPrompt(x.Problem), x.Reference!))
+            .ToList();
+
+    /// <summary>Packed drill lines, one training sequence per <c>drill-lines-per-example</c> lines; empty for tasks without a drill.</summary>
+    public IReadOnlyList<TrainingExample> DrillExamples()
+    {
+        var pretrain = _run.Options.Model.Pretrain;
+        if (_run.Task is not ArithmeticTask arithmetic || pretrain.DrillLines == 0) return [];
+        return arithmetic.Generator.DrillLines(pretrain.DrillLines, _run.Options.Seed)
+            .Chunk(pretrain.DrillLinesPerExample)
+            .Select(lines => new TrainingExample("", string.Join("\n", lines)))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Trains and commits the built-in base model; returns its weights digest. Whatever a crash
+    /// left of an earlier attempt is discarded first.
+    /// </summary>
+    public string Build(IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var options = _run.Options;
+        if (options.Model.Base != ModelOptions.BuiltIn)
+            throw new InvalidOperationException("only the built-in base model is built; a Hugging Face base is used as it is");
+        var shape = options.Model.BuiltInModel;
+        var tokenizer = new CharTokenizer();
+        var config = ModelConfig.BuiltIn(tokenizer.VocabSize, shape.HiddenSize, shape.Layers, shape.Heads, shape.KvHeads, shape.IntermediateSize, shape.MaxPositions);
+        using var policy = Policy.CreateRandom(config, tokenizer, _run.Device, options.Seed);
+        var pretrain = options.Model.Pretrain;
+        var common = options.Training.Optimizer with
+        {
+            LearningRate = pretrain.LearningRate,
+            BatchSize = pretrain.BatchSize,
+            MaxSequenceLength = shape.MaxPositions,
+            Seed = options.Seed,
+        };
+
+        var drill = DrillExamples();
+        if (drill.Count > 0)
+        {
+            Train(policy, drill, common with { Epochs = pretrain.DrillEpochs }, "drill", progress, cancellationToken);
+        }
+        var human = HumanExamples();
+        if (human.Count == 0)
+            throw new InvalidOperationException($"task '{_run.Task.Name}' has no human solutions in its train split: the built-in base model needs some (restem.model.pretrain.human-solutions)");
+        Train(policy, human, common with { Epochs = pretrain.Epochs }, "human solutions", progress, cancellationToken);
+
+        var digest = policy.WeightsDigest();
+        Commit(policy, _run.Layout.Checkpoint(0));
+        return digest;
+    }
+
+    /// <summary>Runs <c>options.Epochs</c> epochs of supervised training on <paramref name="examples"/>.</summary>
+    internal static void Train(Policy policy, IReadOnlyList<TrainingExample> examples, TrainingOptions options, string what,
+        IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        using var trainer = new Trainer(policy, options, examples.Count);
+        var reporter = progress is null ? null : new SynchronousProgress<TrainingProgress>(p => progress.Report($"{what}: {p}"));
+        for (var epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var report = trainer.TrainEpoch(examples, epoch, reporter, cancellationToken);
+            progress?.Report($"{what}: epoch {epoch + 1}/{options.Epochs} {report}");
+        }
+    }
+
+    /// <summary>Saves <paramref name="policy"/> into a temporary folder and renames it to <paramref name="finalDir"/> (replacing a stale one).</summary>
+    internal static void Commit(Policy policy, string finalDir)
+    {
+        var parent = Path.GetDirectoryName(Path.GetFullPath(finalDir))!;
+        Directory.CreateDirectory(parent);
+        var temp = Path.Combine(parent, $"{AtomicFile.TempPrefix}{Guid.NewGuid():N}-checkpoint");
+        policy.Save(temp);
+        if (Directory.Exists(finalDir)) Directory.Delete(finalDir, recursive: true);
+        AtomicFile.CommitDirectory(temp, finalDir);
+    }
+}

@@ -1,0 +1,82 @@
+using Akka.Actor;
+using Akka.Event;
+using ReSTEM.Actors.Runs;
+
+namespace ReSTEM.Actors.Training;
+
+/// <summary>
+/// Runs the base model's pre-training and each iteration's M-step on a dedicated thread (the
+/// work is <see cref="BaseModelBuilder"/> and <see cref="MStepRunner"/>). One job at a time;
+/// a failure is a <see cref="TrainingFailed"/> reply, and the job is cancelled when the actor stops.
+/// </summary>
+public sealed class TrainerActor : ReceiveActor
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly RunContext _run;
+    private readonly MStepRunner _mstep;
+    private readonly CancellationTokenSource _stopping = new();
+    private bool _busy;
+
+    /// <summary>Creates the trainer.</summary>
+    public TrainerActor(RunContext run, MStepRunner mstep)
+    {
+        _run = run;
+        _mstep = mstep;
+        Receive<BuildBaseModel>(_ => Start(0, () =>
+        {
+            var digest = new BaseModelBuilder(_run).Build(Progress(0), _stopping.Token);
+            return Task.FromResult<object>(new BaseModelBuilt(digest));
+        }));
+        Receive<TrainIteration>(t => Start(t.Iteration, async () =>
+        {
+            var trainSet = await _run.Tables.ReadTrainSetAsync(t.Iteration, _stopping.Token).ConfigureAwait(false);
+            var result = await _mstep.RunAsync(t.Iteration, trainSet, Progress(t.Iteration), _stopping.Token).ConfigureAwait(false);
+            return new IterationTrained(t.Iteration, result);
+        }));
+        Receive<Finished>(f =>
+        {
+            _busy = false;
+            f.ReplyTo.Tell(f.Reply);
+        });
+    }
+
+    /// <summary>Props of the trainer.</summary>
+    public static Props Props(RunContext run, MStepRunner mstep) => Akka.Actor.Props.Create(() => new TrainerActor(run, mstep));
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    private void Start(int iteration, Func<Task<object>> work)
+    {
+        if (_busy)
+        {
+            Sender.Tell(new TrainingFailed(iteration, "the trainer is already running a job"));
+            return;
+        }
+        _busy = true;
+        var replyTo = Sender;
+        Task.Factory.StartNew(async () =>
+            {
+                try
+                {
+                    return await work().ConfigureAwait(false);
+                }
+                catch (Exception e) when (!_stopping.IsCancellationRequested)
+                {
+                    _log.Error(e, "training of iteration {0} failed", iteration);
+                    return new TrainingFailed(iteration, $"{e.GetType().Name}: {e.Message}");
+                }
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+            .Unwrap()
+            .PipeTo(Self, success: reply => new Finished(reply, replyTo));
+    }
+
+    private IProgress<string> Progress(int iteration) =>
+        new SynchronousProgress<string>(status => _run.Observer.Progress(iteration, "training", 0, 0, status));
+
+    private sealed record Finished(object Reply, IActorRef ReplyTo);
+}

@@ -1,0 +1,120 @@
+using Akka.Actor;
+using Akka.Event;
+
+namespace ReSTEM.Actors.Verification;
+
+/// <summary>
+/// The queue of verification jobs. Workers, local or on other cluster nodes, PULL jobs one at a
+/// time, so a slow pool slows its askers instead of filling memory. Every worker is
+/// death-watched: the jobs of a worker that dies (or restarts) go back to the front of the
+/// queue and run on another worker; a job is never lost and never scored for a dead worker.
+/// </summary>
+public sealed class VerificationDispatcher : ReceiveActor
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly LinkedList<Job> _queue = new();
+    private readonly Dictionary<IActorRef, Job?> _workers = [];
+    private readonly HashSet<IActorRef> _idle = [];
+    private long _nextJobId;
+    private long _completed;
+    private long _requeued;
+
+    /// <summary>Creates the dispatcher.</summary>
+    public VerificationDispatcher()
+    {
+        Receive<Verify>(HandleVerify);
+        Receive<RegisterWorker>(_ => HandleRegister());
+        Receive<RequestWork>(_ => HandleRequestWork());
+        Receive<WorkDone>(HandleWorkDone);
+        Receive<Terminated>(t => HandleWorkerLost(t.ActorRef));
+        Receive<GetDispatcherStatus>(_ => Sender.Tell(new DispatcherStatus(
+            _workers.Count, _queue.Count, _workers.Values.Count(j => j is not null), _completed, _requeued)));
+    }
+
+    /// <summary>Props of the dispatcher.</summary>
+    public static Props Props() => Akka.Actor.Props.Create(() => new VerificationDispatcher());
+
+    private void HandleVerify(Verify verify)
+    {
+        _queue.AddLast(new Job(++_nextJobId, verify, Sender));
+        DispatchToIdle();
+    }
+
+    private void HandleRegister()
+    {
+        if (_workers.ContainsKey(Sender)) return;
+        _workers[Sender] = null;
+        Context.Watch(Sender);
+        _log.Debug("verifier worker registered: {0} ({1} workers)", Sender.Path, _workers.Count);
+        if (_queue.Count > 0) Sender.Tell(WorkAvailable.Instance);
+    }
+
+    private void HandleRequestWork()
+    {
+        if (!_workers.TryGetValue(Sender, out var current))
+        {
+            // A worker that pulls before registering (e.g. after a dispatcher restart) is adopted.
+            Context.Watch(Sender);
+            current = null;
+        }
+        if (current is not null)
+        {
+            // A worker asks for more while we think it holds a job: it restarted and lost it.
+            Requeue(current);
+        }
+        _workers[Sender] = null;
+        if (_queue.First is { } first)
+        {
+            _queue.RemoveFirst();
+            _workers[Sender] = first.Value;
+            _idle.Remove(Sender);
+            Sender.Tell(new WorkItem(first.Value.Id, first.Value.Request.Problem, first.Value.Request.Completion));
+        }
+        else
+        {
+            _idle.Add(Sender);
+        }
+    }
+
+    private void HandleWorkDone(WorkDone done)
+    {
+        if (!_workers.TryGetValue(Sender, out var job) || job is null || job.Id != done.JobId)
+        {
+            // A late answer for a job that was already handed to another worker: the other answer counts.
+            _log.Debug("ignoring late result of job {0} from {1}", done.JobId, Sender.Path);
+            return;
+        }
+        _workers[Sender] = null;
+        _completed++;
+        job.ReplyTo.Tell(new Verified(done.Result, done.VerifyMs, Sender.Path.ToString()));
+    }
+
+    private void HandleWorkerLost(IActorRef worker)
+    {
+        _idle.Remove(worker);
+        if (_workers.Remove(worker, out var job) && job is not null)
+        {
+            _log.Warning("verifier worker {0} was lost with job {1} in flight; the job goes to another worker", worker.Path, job.Id);
+            Requeue(job);
+        }
+    }
+
+    private void Requeue(Job job)
+    {
+        _requeued++;
+        _queue.AddFirst(job);
+        DispatchToIdle();
+    }
+
+    private void DispatchToIdle()
+    {
+        if (_idle.Count == 0 || _queue.Count == 0) return;
+        foreach (var worker in _idle)
+        {
+            worker.Tell(WorkAvailable.Instance);
+        }
+        _idle.Clear();
+    }
+
+    private sealed record Job(long Id, Verify Request, IActorRef ReplyTo);
+}

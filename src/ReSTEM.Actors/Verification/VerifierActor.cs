@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using ReSTEM.Core.Verification;
+
+namespace ReSTEM.Actors.Verification;
+
+/// <summary>
+/// A verification worker: registers with the dispatcher, pulls one job at a time and runs it
+/// through an <see cref="IVerifier"/> (math in-process; code in the sandbox). Whatever the
+/// candidate does is a verdict; only a failure of the verifier machinery itself is retried,
+/// and after the last retry it becomes a <see cref="Verdict.SandboxError"/> verdict with the reason.
+/// </summary>
+public sealed class VerifierActor : ReceiveActor
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly IActorRef _dispatcher;
+    private readonly IVerifier _verifier;
+    private readonly int _retries;
+    private readonly TimeSpan _timeout;
+    private readonly CancellationTokenSource _stopping = new();
+    private bool _busy;
+
+    /// <summary>Creates a worker that pulls from <paramref name="dispatcher"/>.</summary>
+    public VerifierActor(IActorRef dispatcher, IVerifier verifier, int retries, TimeSpan timeout)
+    {
+        _dispatcher = dispatcher;
+        _verifier = verifier;
+        _retries = retries;
+        _timeout = timeout;
+        Receive<WorkAvailable>(_ => PullIfFree());
+        Receive<WorkItem>(HandleWork);
+        Receive<Finished>(HandleFinished);
+    }
+
+    /// <summary>Props of a worker; <paramref name="timeout"/> bounds one attempt of the verifier machinery.</summary>
+    public static Props Props(IActorRef dispatcher, IVerifier verifier, int retries, TimeSpan timeout) =>
+        Akka.Actor.Props.Create(() => new VerifierActor(dispatcher, verifier, retries, timeout));
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        _dispatcher.Tell(RegisterWorker.Instance);
+        _dispatcher.Tell(RequestWork.Instance);
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    private void PullIfFree()
+    {
+        if (!_busy) _dispatcher.Tell(RequestWork.Instance);
+    }
+
+    private void HandleWork(WorkItem item)
+    {
+        _busy = true;
+        var replyTo = Sender;
+        RunAsync(item).PipeTo(Self, success: r => new Finished(item.JobId, r.Result, r.Ms, replyTo));
+    }
+
+    private void HandleFinished(Finished finished)
+    {
+        _busy = false;
+        finished.ReplyTo.Tell(new WorkDone(finished.JobId, finished.Result, finished.Ms));
+        finished.ReplyTo.Tell(RequestWork.Instance);
+    }
+
+    private async Task<(VerificationResult Result, float Ms)> RunAsync(WorkItem item)
+    {
+        var watch = Stopwatch.StartNew();
+        Exception? last = null;
+        for (var attempt = 0; attempt <= _retries; attempt++)
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                timeout.CancelAfter(_timeout);
+                var result = await _verifier.VerifyAsync(item.Problem, item.Completion, timeout.Token).ConfigureAwait(false);
+                return (result, (float)watch.Elapsed.TotalMilliseconds);
+            }
+            catch (Exception e) when (!_stopping.IsCancellationRequested)
+            {
+                last = e;
+                _log.Warning("verifier machinery failed on {0} (attempt {1} of {2}): {3}", item.Problem.Id, attempt + 1, _retries + 1, e.Message);
+            }
+        }
+        var reason = $"verifier failed {_retries + 1} times: {last?.GetType().Name}: {last?.Message}";
+        return (new VerificationResult(Verdict.SandboxError, reason, null), (float)watch.Elapsed.TotalMilliseconds);
+    }
+
+    private sealed record Finished(long JobId, VerificationResult Result, float Ms, IActorRef ReplyTo);
+}
