@@ -1,5 +1,4 @@
 using ReSTEM.Actors.Verification;
-using ReSTEM.Core.Metrics;
 using ReSTEM.Core.Problems;
 using ReSTEM.Core.Sampling;
 using ReSTEM.Core.Tasks;

@@ -1,0 +1,266 @@
+using System.Security.Cryptography;
+using System.Text;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace ReSTEM.Model;
+
+/// <summary>
+/// The one decoder-only transformer of the system (Llama / Qwen2 family): token embedding,
+/// pre-norm blocks of RMSNorm + grouped-query attention with RoPE + SwiGLU, final RMSNorm, and an
+/// output projection that may be tied to the embedding. The built-in CPU model and HF checkpoints
+/// are instances of it. Weights are float32 (master weights); <see cref="ComputeType"/> sets the
+/// precision of the matrix products (bfloat16 on CUDA casts the weights as autocast would).
+/// <see cref="forward"/> maps token ids [B, T] to logits [B, T, V].
+/// </summary>
+public sealed class DecoderModel : nn.Module<Tensor, Tensor>
+{
+    private readonly DecoderLayer[] _layers;
+    private readonly Parameter _embed;
+    private readonly Parameter _norm;
+    private readonly Parameter? _lmHead;
+    private readonly Tensor _cos;
+    private readonly Tensor _sinSigned;
+    private readonly Dictionary<ScalarType, (Tensor Cos, Tensor Sin)> _ropeByType = [];
+    private readonly Precision _precision = new();
+
+    /// <summary>Creates the model with uninitialised weights on <paramref name="device"/>; call <see cref="InitializeRandom"/> or <see cref="LoadHfTensors"/>.</summary>
+    public DecoderModel(ModelConfig config, Device device) : base("decoder")
+    {
+        config.Validate();
+        Config = config;
+        Device = device;
+        _embed = new Parameter(empty(config.VocabSize, config.HiddenSize, device: device), requires_grad: true);
+        _norm = new Parameter(ones(config.HiddenSize, device: device), requires_grad: true);
+        _lmHead = config.TieWordEmbeddings ? null : new Parameter(empty(config.VocabSize, config.HiddenSize, device: device), requires_grad: true);
+        _layers = Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new DecoderLayer(_precision, config, device)).ToArray();
+
+        register_parameter("embed_tokens", _embed);
+        register_module("layers", nn.ModuleList(_layers));
+        register_parameter("norm", _norm);
+        if (_lmHead is not null) register_parameter("lm_head", _lmHead);
+
+        (_cos, _sinSigned) = RopeTables(config, device);
+        register_buffer("rope_cos", _cos, persistent: false);
+        register_buffer("rope_sin", _sinSigned, persistent: false);
+    }
+
+    /// <summary>The configuration the model was built from.</summary>
+    public ModelConfig Config { get; }
+
+    /// <summary>The device holding the weights.</summary>
+    public Device Device { get; }
+
+    /// <summary>Precision of activations and matrix products; weights stay float32.</summary>
+    public ScalarType ComputeType
+    {
+        get => _precision.ComputeType;
+        set => _precision.ComputeType = value;
+    }
+
+    /// <summary>Number of scalar weights (a tied output projection counted once).</summary>
+    public long ParameterCount => parameters().Sum(p => p.NumberOfElements);
+
+    internal IReadOnlyList<DecoderLayer> Layers => _layers;
+
+    /// <summary>Fills the weights as HF initialises them (normal 0.02 for matrices, ones for norms, zeros for biases), from <paramref name="seed"/>.</summary>
+    public void InitializeRandom(long seed)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var generator = new torch.Generator((ulong)seed, CPU);
+        foreach (var (name, p) in named_parameters())
+        {
+            if (p.dim() == 1)
+            {
+                if (name.EndsWith("norm", StringComparison.Ordinal)) p.fill_(1.0);
+                else p.zero_();
+            }
+            else
+            {
+                p.copy_(randn(p.shape, ScalarType.Float32, CPU, false, generator).mul_(0.02));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor inputIds) => LmHead(Hidden(inputIds));
+
+    /// <summary>The final normalised hidden states [B, T, D] of a causal pass over <paramref name="inputIds"/> [B, T] at positions 0..T-1.</summary>
+    public Tensor Hidden(Tensor inputIds) => Hidden(inputIds, null);
+
+    /// <summary>Logits (float32) for hidden states [..., D].</summary>
+    public Tensor LmHead(Tensor hidden) => F.linear(hidden, Compute(_lmHead ?? _embed)).to(ScalarType.Float32);
+
+    internal Tensor Hidden(Tensor inputIds, List<(Tensor Keys, Tensor Values)>? keys)
+    {
+        var t = inputIds.shape[1];
+        if (t > Config.MaxPositionEmbeddings) throw new ArgumentException($"sequence of {t} tokens is longer than max_position_embeddings={Config.MaxPositionEmbeddings}");
+        var (cos, sin) = Rope();
+        var cosT = cos.narrow(0, 0, t);
+        var sinT = sin.narrow(0, 0, t);
+        var x = Embed(inputIds);
+        foreach (var layer in _layers) x = layer.ForwardFull(x, cosT, sinT, keys);
+        return RmsNorm(x, _norm, Config.RmsNormEps);
+    }
+
+    /// <summary>
+    /// One decode step: <paramref name="tokens"/> [B] are written at <paramref name="positions"/> [B]
+    /// of <paramref name="cache"/> and attend over its first <paramref name="span"/> positions.
+    /// Returns float32 logits [B, V].
+    /// </summary>
+    internal Tensor Step(Tensor tokens, Tensor positions, KvCache cache, long span)
+    {
+        var b = tokens.shape[0];
+        var (cos, sin) = Rope();
+        var cosB = cos.index_select(0, positions);
+        var sinB = sin.index_select(0, positions);
+        var writeIndex = positions.view(b, 1, 1, 1).expand(b, Config.NumKeyValueHeads, 1, Config.EffectiveHeadDim);
+        var mask = arange(span, device: Device).unsqueeze(0).le(positions.unsqueeze(1)).view(b, 1, 1, span);
+        var x = Embed(tokens.view(b, 1));
+        for (var i = 0; i < _layers.Length; i++)
+            x = _layers[i].ForwardStep(x, cosB, sinB, writeIndex, mask, cache.Keys[i], cache.Values[i], span);
+        return LmHead(RmsNorm(x, _norm, Config.RmsNormEps).view(b, -1));
+    }
+
+    /// <summary>
+    /// The weights under their HF names (<c>model.layers.{i}.self_attn.q_proj.weight</c>, ...), as
+    /// views into the model's own tensors: copy before changing them.
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, Tensor>> HfTensors()
+    {
+        yield return new("model.embed_tokens.weight", _embed);
+        for (var i = 0; i < _layers.Length; i++)
+        {
+            var l = _layers[i];
+            var p = $"model.layers.{i}.";
+            yield return new(p + "input_layernorm.weight", l.InputNorm);
+            yield return new(p + "self_attn.q_proj.weight", l.QkvWeight.narrow(0, 0, l.QueryRows));
+            yield return new(p + "self_attn.k_proj.weight", l.QkvWeight.narrow(0, l.QueryRows, l.KvRows));
+            yield return new(p + "self_attn.v_proj.weight", l.QkvWeight.narrow(0, l.QueryRows + l.KvRows, l.KvRows));
+            if (l.QkvBias is not null)
+            {
+                yield return new(p + "self_attn.q_proj.bias", l.QkvBias.narrow(0, 0, l.QueryRows));
+                yield return new(p + "self_attn.k_proj.bias", l.QkvBias.narrow(0, l.QueryRows, l.KvRows));
+                yield return new(p + "self_attn.v_proj.bias", l.QkvBias.narrow(0, l.QueryRows + l.KvRows, l.KvRows));
+            }
+            yield return new(p + "self_attn.o_proj.weight", l.OutWeight);
+            if (l.OutBias is not null) yield return new(p + "self_attn.o_proj.bias", l.OutBias);
+            yield return new(p + "post_attention_layernorm.weight", l.PostNorm);
+            yield return new(p + "mlp.gate_proj.weight", l.GateUpWeight.narrow(0, 0, l.Intermediate));
+            yield return new(p + "mlp.up_proj.weight", l.GateUpWeight.narrow(0, l.Intermediate, l.Intermediate));
+            yield return new(p + "mlp.down_proj.weight", l.DownWeight);
+        }
+        yield return new("model.norm.weight", _norm);
+        if (_lmHead is not null) yield return new("lm_head.weight", _lmHead);
+    }
+
+    /// <summary>
+    /// Copies weights given under HF names into the model (any float dtype, any device). Throws
+    /// <see cref="InvalidDataException"/> listing missing names, unknown names and shape mismatches.
+    /// A tied model ignores <c>lm_head.weight</c>; RoPE frequency buffers of old checkpoints are ignored.
+    /// </summary>
+    public void LoadHfTensors(IReadOnlyDictionary<string, Tensor> tensors, string source)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var problems = new List<string>();
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        var copies = new List<(Tensor Target, Tensor Source)>();
+        foreach (var (name, target) in HfTensors())
+        {
+            if (!tensors.TryGetValue(name, out var t))
+            {
+                problems.Add($"missing '{name}'");
+                continue;
+            }
+            used.Add(name);
+            if (!t.shape.SequenceEqual(target.shape))
+                problems.Add($"'{name}' has shape [{string.Join(", ", t.shape)}], the config wants [{string.Join(", ", target.shape)}]");
+            else copies.Add((target, t));
+        }
+        foreach (var name in tensors.Keys.Where(n => !used.Contains(n)).Order(StringComparer.Ordinal))
+        {
+            if (name == "lm_head.weight" && Config.TieWordEmbeddings) continue;
+            if (name.EndsWith("rotary_emb.inv_freq", StringComparison.Ordinal)) continue;
+            problems.Add($"unexpected '{name}'");
+        }
+        if (problems.Count > 0)
+            throw new InvalidDataException($"{source}: weights do not match the config: {string.Join("; ", problems.Take(12))}{(problems.Count > 12 ? $"; and {problems.Count - 12} more" : "")}");
+        foreach (var (target, t) in copies) target.copy_(t);
+    }
+
+    /// <summary>SHA-256 (hex) over every HF tensor name and its float32 little-endian bytes, in name order.</summary>
+    public string WeightsDigest()
+    {
+        using var scope = NewDisposeScope();
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (name, t) in HfTensors().OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes(name));
+            using var host = t.detach().to(ScalarType.Float32).cpu().contiguous();
+            sha.AppendData(host.bytes);
+        }
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    /// <summary>
+    /// Freezes compute-precision copies of the weights for inference, so generation in bfloat16
+    /// does not cast the float32 master weights at every step. No-op in float32.
+    /// </summary>
+    internal void FreezeComputeWeights() => _precision.Freeze(parameters());
+
+    internal void ReleaseComputeWeights() => _precision.Release();
+
+    private Tensor Compute(Parameter p) => _precision.Weight(p);
+
+    private Tensor RmsNorm(Tensor x, Parameter weight, double eps) => _precision.RmsNorm(x, weight, eps);
+
+    private Tensor Embed(Tensor ids)
+    {
+        var shape = ids.shape.Append(Config.HiddenSize).ToArray();
+        return Compute(_embed).index_select(0, ids.reshape(-1)).view(shape);
+    }
+
+    private (Tensor Cos, Tensor Sin) Rope()
+    {
+        if (ComputeType == ScalarType.Float32) return (_cos, _sinSigned);
+        if (!_ropeByType.TryGetValue(ComputeType, out var tables))
+        {
+            tables = (_cos.to(ComputeType).DetachFromDisposeScope(), _sinSigned.to(ComputeType).DetachFromDisposeScope());
+            _ropeByType[ComputeType] = tables;
+        }
+        return tables;
+    }
+
+    private static (Tensor Cos, Tensor SinSigned) RopeTables(ModelConfig config, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var dim = config.EffectiveHeadDim;
+        // As HF: inverse frequencies in float32 from an int64 range, angles as a float32 product.
+        var invFreq = 1.0 / pow(config.RopeTheta, arange(0, dim, 2, ScalarType.Int64).to(ScalarType.Float32) / dim);
+        var angles = arange(config.MaxPositionEmbeddings, ScalarType.Int64).to(ScalarType.Float32).unsqueeze(1) * invFreq.to(ScalarType.Float32).unsqueeze(0);
+        var cos = cat([angles.cos(), angles.cos()], 1);
+        var sin = angles.sin();
+        var sinSigned = cat([sin.neg(), sin], 1);
+        return (cos.to(device).DetachFromDisposeScope(), sinSigned.to(device).DetachFromDisposeScope());
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _precision.Dispose();
+            foreach (var (c, s) in _ropeByType.Values)
+            {
+                c.Dispose();
+                s.Dispose();
+            }
+            _ropeByType.Clear();
+        }
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,311 @@
+using ReSTEM.Core.Sampling;
+using static TorchSharp.torch;
+
+namespace ReSTEM.Model;
+
+/// <summary>
+/// One call's worth of batched decoding: a fixed number of slots over a KV cache allocated once;
+/// waiting sequences enter free slots as others finish (continuous batching). A prompt is prefilled
+/// once and its cache rows copied to every slot that samples from it; the host looks at the tokens
+/// only every <see cref="GeneratorOptions.SyncInterval"/> steps.
+/// </summary>
+internal sealed class GenerationRun : IDisposable
+{
+    private const int SpanQuantum = 64;
+
+    private readonly DecoderModel _model;
+    private readonly ITokenizer _tokenizer;
+    private readonly SamplingOptions _sampling;
+    private readonly GeneratorOptions _options;
+    private readonly HashSet<int> _eos;
+    private readonly int[][] _prompts;
+    private readonly int[] _seqPrompt;
+    private readonly long[] _seqSeed;
+    private readonly GeneratedSequence?[] _results;
+    private readonly long _slots;
+    private readonly long _capacity;
+    private readonly KvCache _cache;
+    private readonly Tensor _tok;
+    private readonly Tensor _pos;
+    private readonly Tensor _seedLo;
+    private readonly Tensor _seedHi;
+    private readonly Tensor _step;
+    private readonly Tensor _out;
+    private readonly int[] _slotSeq;
+    private readonly List<int>[] _slotTokens;
+    private readonly int[] _slotLimit;
+    private readonly long[] _slotPos;
+    private int _next;
+    private (int Prompt, List<(Tensor Keys, Tensor Values)> Kv, Tensor Logits)? _pending;
+
+    public GenerationRun(DecoderModel model, ITokenizer tokenizer, IEnumerable<int> eosIds, IReadOnlyList<int[]> prompts,
+        IReadOnlyList<IReadOnlyList<long>> seeds, SamplingOptions sampling, GeneratorOptions options)
+    {
+        _model = model;
+        _tokenizer = tokenizer;
+        _sampling = sampling;
+        _options = options;
+        _eos = eosIds.ToHashSet();
+        var maxPositions = model.Config.MaxPositionEmbeddings;
+        // Keep the end of an over-long prompt, leaving room for at least one new token.
+        var promptCap = Math.Min(options.MaxPromptTokens, maxPositions - 1);
+        _prompts = prompts.Select(p => p.Length > promptCap ? p[^promptCap..] : p).ToArray();
+        if (_prompts.Any(p => p.Length == 0)) throw new ArgumentException("a prompt encodes to no tokens and the tokenizer has no BOS to start from");
+        _seqPrompt = seeds.SelectMany((s, i) => s.Select(_ => i)).ToArray();
+        _seqSeed = seeds.SelectMany(s => s).ToArray();
+        _results = new GeneratedSequence?[_seqSeed.Length];
+
+        _slots = Math.Min(options.MaxConcurrentSequences, _seqSeed.Length);
+        var longest = _prompts.Where((_, i) => seeds[i].Count > 0).Select(p => p.Length).DefaultIfEmpty(1).Max();
+        _capacity = Math.Min((long)longest + sampling.MaxNewTokens, maxPositions);
+        var device = model.Device;
+        _cache = new KvCache(model.Config, _slots, _capacity, model.ComputeType, device);
+        _tok = zeros(_slots, ScalarType.Int64, device).DetachFromDisposeScope();
+        _pos = zeros(_slots, ScalarType.Int64, device).DetachFromDisposeScope();
+        _seedLo = zeros(_slots, ScalarType.Int64, device).DetachFromDisposeScope();
+        _seedHi = zeros(_slots, ScalarType.Int64, device).DetachFromDisposeScope();
+        _step = zeros(_slots, ScalarType.Int64, device).DetachFromDisposeScope();
+        _out = zeros([_slots, options.SyncInterval], ScalarType.Int64, device).DetachFromDisposeScope();
+        _slotSeq = Enumerable.Repeat(-1, (int)_slots).ToArray();
+        _slotTokens = Enumerable.Range(0, (int)_slots).Select(_ => new List<int>()).ToArray();
+        _slotLimit = new int[_slots];
+        _slotPos = new long[_slots];
+    }
+
+    public GeneratedSequence[] Run(CancellationToken ct)
+    {
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            AdmitWaiting();
+            if (_slotSeq.All(s => s < 0)) break;
+            DecodeChunk();
+        }
+        return _results.Select(r => r!).ToArray();
+    }
+
+    private void AdmitWaiting()
+    {
+        while (_next < _seqSeed.Length)
+        {
+            var free = Enumerable.Range(0, (int)_slots).Where(b => _slotSeq[b] < 0).ToList();
+            if (free.Count == 0) return;
+            var take = Math.Min(free.Count, _seqSeed.Length - _next);
+            var admitted = Enumerable.Range(_next, take).ToArray();
+            _next += take;
+            var assignments = admitted.Select((seq, i) => (Seq: seq, Slot: free[i])).ToList();
+
+            using var scope = NewDisposeScope();
+            var groups = new List<(List<int> Prompts, List<(Tensor Keys, Tensor Values)> Kv, Tensor Logits)>();
+            var prompts = assignments.Select(a => _seqPrompt[a.Seq]).Distinct().ToList();
+            if (_pending is { } pending && prompts[0] == pending.Prompt)
+            {
+                groups.Add(([pending.Prompt], pending.Kv, pending.Logits));
+                prompts.RemoveAt(0);
+            }
+            foreach (var chunk in PrefillChunks(prompts)) groups.Add((chunk, null!, null!));
+            for (var g = 0; g < groups.Count; g++)
+            {
+                var (groupPrompts, kv, logits) = groups[g];
+                if (kv is null) (kv, logits) = Prefill(groupPrompts);
+                var inGroup = assignments.Where(a => groupPrompts.Contains(_seqPrompt[a.Seq])).ToList();
+                Start(inGroup, groupPrompts, kv, logits);
+                groups[g] = (groupPrompts, kv, logits);
+            }
+
+            // Keep the last prompt's prefill while some of its seeds still wait for a slot.
+            var lastPrompt = _seqPrompt[admitted[^1]];
+            var stillWaiting = _next < _seqSeed.Length && _seqPrompt[_next] == lastPrompt;
+            if (stillWaiting && _pending?.Prompt != lastPrompt)
+            {
+                if (_pending is { } replaced) DisposePending(replaced);
+                var (groupPrompts, kv, logits) = groups[^1];
+                var row = groupPrompts.IndexOf(lastPrompt);
+                _pending = (lastPrompt,
+                    kv.Select(p => (p.Keys.narrow(0, row, 1).clone().DetachFromDisposeScope(), p.Values.narrow(0, row, 1).clone().DetachFromDisposeScope())).ToList(),
+                    logits.narrow(0, row, 1).clone().DetachFromDisposeScope());
+            }
+            else if (!stillWaiting && _pending is { } done)
+            {
+                DisposePending(done);
+                _pending = null;
+            }
+
+            foreach (var (_, slot) in assignments) CheckFinished(slot, 0);
+        }
+    }
+
+    /// <summary>Groups prompts (in order) so that one padded prefill stays within the token budget.</summary>
+    private IEnumerable<List<int>> PrefillChunks(List<int> prompts)
+    {
+        var chunk = new List<int>();
+        var longest = 0;
+        foreach (var p in prompts)
+        {
+            var len = _prompts[p].Length;
+            if (chunk.Count > 0 && (long)(chunk.Count + 1) * Math.Max(longest, len) > _options.MaxPrefillTokens)
+            {
+                yield return chunk;
+                chunk = [];
+                longest = 0;
+            }
+            chunk.Add(p);
+            longest = Math.Max(longest, len);
+        }
+        if (chunk.Count > 0) yield return chunk;
+    }
+
+    private (List<(Tensor Keys, Tensor Values)> Kv, Tensor Logits) Prefill(List<int> prompts)
+    {
+        var longest = prompts.Max(p => _prompts[p].Length);
+        var ids = new long[prompts.Count * longest];
+        Array.Fill(ids, _tokenizer.PadId);
+        var last = new long[prompts.Count];
+        for (var r = 0; r < prompts.Count; r++)
+        {
+            var p = _prompts[prompts[r]];
+            for (var j = 0; j < p.Length; j++) ids[r * longest + j] = p[j];
+            last[r] = r * longest + p.Length - 1;
+        }
+        // Right padding: under the causal mask no real token attends to the pads behind it.
+        var input = tensor(ids, [prompts.Count, longest], ScalarType.Int64).to(_model.Device);
+        var kv = new List<(Tensor Keys, Tensor Values)>();
+        var hidden = _model.Hidden(input, kv);
+        var lastHidden = hidden.reshape(-1, hidden.shape[2]).index_select(0, tensor(last).to(_model.Device));
+        return (kv, _model.LmHead(lastHidden));
+    }
+
+    private void Start(List<(int Seq, int Slot)> assignments, List<int> groupPrompts, List<(Tensor Keys, Tensor Values)> kv, Tensor logits)
+    {
+        var device = _model.Device;
+        var slots = tensor(assignments.Select(a => (long)a.Slot).ToArray()).to(device);
+        var rows = tensor(assignments.Select(a => (long)groupPrompts.IndexOf(_seqPrompt[a.Seq])).ToArray()).to(device);
+        _cache.Fill(slots, kv, rows);
+        var keys = assignments.Select(a => TokenSampler.SeedKeys(_seqSeed[a.Seq])).ToArray();
+        var lo = tensor(keys.Select(k => k.Lo).ToArray()).to(device);
+        var hi = tensor(keys.Select(k => k.Hi).ToArray()).to(device);
+        var first = TokenSampler.Sample(logits.index_select(0, rows), _sampling, lo, hi, zeros(assignments.Count, ScalarType.Int64, device));
+        var positions = assignments.Select(a => (long)_prompts[_seqPrompt[a.Seq]].Length).ToArray();
+        _tok.index_copy_(0, slots, first);
+        _pos.index_copy_(0, slots, tensor(positions).to(device));
+        _seedLo.index_copy_(0, slots, lo);
+        _seedHi.index_copy_(0, slots, hi);
+        _step.index_copy_(0, slots, ones(assignments.Count, ScalarType.Int64, device));
+        var firstHost = first.cpu().data<long>().ToArray();
+        for (var i = 0; i < assignments.Count; i++)
+        {
+            var (seq, slot) = assignments[i];
+            _slotSeq[slot] = seq;
+            _slotTokens[slot].Clear();
+            _slotTokens[slot].Add((int)firstHost[i]);
+            _slotPos[slot] = positions[i];
+            _slotLimit[slot] = (int)Math.Min(_sampling.MaxNewTokens, _capacity - positions[i]);
+        }
+    }
+
+    private void DecodeChunk()
+    {
+        var active = Enumerable.Range(0, (int)_slots).Where(b => _slotSeq[b] >= 0).ToArray();
+        // Slots that pass their limit inside a chunk decode a few throw-away tokens instead of
+        // forcing an early synchronisation; their positions are clamped inside the cache.
+        var steps = Math.Min(_options.SyncInterval, active.Max(b => _slotLimit[b] - _slotTokens[b].Count));
+        var maxPos = active.Max(b => _slotPos[b]);
+        for (var i = 0; i < steps; i++)
+        {
+            using var scope = NewDisposeScope();
+            var span = Math.Min(_capacity, (maxPos + i + 1 + SpanQuantum - 1) / SpanQuantum * SpanQuantum);
+            var logits = _model.Step(_tok, _pos, _cache, span);
+            var next = TokenSampler.Sample(logits, _sampling, _seedLo, _seedHi, _step);
+            _out.select(1, i).copy_(next);
+            _tok.copy_(next);
+            _pos.add_(1).clamp_max_(_capacity - 1);
+            _step.add_(1);
+        }
+        long[] host;
+        using (var scope = NewDisposeScope()) host = _out.narrow(1, 0, steps).cpu().data<long>().ToArray();
+        foreach (var b in active)
+        {
+            var from = _slotTokens[b].Count;
+            for (var i = 0; i < steps; i++) _slotTokens[b].Add((int)host[b * steps + i]);
+            _slotPos[b] += steps;
+            CheckFinished(b, from);
+        }
+    }
+
+    private void CheckFinished(int slot, int from)
+    {
+        var seq = _slotSeq[slot];
+        if (seq < 0) return;
+        var tokens = _slotTokens[slot];
+        var limit = _slotLimit[slot];
+        FinishReason? finish = null;
+        var end = tokens.Count;
+        for (var j = from; j < Math.Min(tokens.Count, limit); j++)
+        {
+            if (_eos.Contains(tokens[j]))
+            {
+                finish = FinishReason.EndOfSequence;
+                end = j + 1;
+                break;
+            }
+        }
+        if (finish is null && tokens.Count >= limit)
+        {
+            finish = FinishReason.Length;
+            end = limit;
+        }
+        var textEnd = finish == FinishReason.EndOfSequence ? end - 1 : end;
+        string? text = null;
+        if (_sampling.Stop.Count > 0)
+        {
+            var full = _tokenizer.Decode(tokens.GetRange(0, textEnd));
+            if (FirstStop(full) >= 0)
+            {
+                // The fewest tokens whose text holds a stop string: that is where the sequence ended.
+                for (var n = Math.Max(1, from); n <= textEnd; n++)
+                {
+                    var prefix = _tokenizer.Decode(tokens.GetRange(0, n));
+                    var at = FirstStop(prefix);
+                    if (at < 0) continue;
+                    finish = FinishReason.Stop;
+                    end = n;
+                    text = prefix[..at];
+                    break;
+                }
+            }
+        }
+        if (finish is null) return;
+        text ??= _tokenizer.Decode(tokens.GetRange(0, finish == FinishReason.EndOfSequence ? end - 1 : end));
+        _results[seq] = new GeneratedSequence(tokens.GetRange(0, end).ToArray(), text, _prompts[_seqPrompt[seq]].Length, finish.Value);
+        _slotSeq[slot] = -1;
+    }
+
+    private int FirstStop(string text)
+    {
+        var best = -1;
+        foreach (var stop in _sampling.Stop)
+        {
+            var at = text.IndexOf(stop, StringComparison.Ordinal);
+            if (at >= 0 && (best < 0 || at < best)) best = at;
+        }
+        return best;
+    }
+
+    private static void DisposePending((int Prompt, List<(Tensor Keys, Tensor Values)> Kv, Tensor Logits) pending)
+    {
+        foreach (var (k, v) in pending.Kv)
+        {
+            k.Dispose();
+            v.Dispose();
+        }
+        pending.Logits.Dispose();
+    }
+
+    public void Dispose()
+    {
+        if (_pending is { } p) DisposePending(p);
+        _pending = null;
+        _cache.Dispose();
+        foreach (var t in new[] { _tok, _pos, _seedLo, _seedHi, _step, _out }) t.Dispose();
+    }
+}

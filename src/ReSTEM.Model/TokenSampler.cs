@@ -1,0 +1,89 @@
+using ReSTEM.Core.Sampling;
+using static TorchSharp.torch;
+
+namespace ReSTEM.Model;
+
+/// <summary>
+/// Picks the next token of every row on the device, without host synchronisation: greedy
+/// argmax, or temperature + top-k + top-p followed by Gumbel-max. The Gumbel noise of a token is
+/// a hash of (the row's seed, the row's step, the token id), so a sequence's draws depend on its
+/// own seed and position only, never on which rows share the batch.
+/// </summary>
+internal static class TokenSampler
+{
+    private const long Mask32 = 0xFFFFFFFFL;
+
+    public static Tensor Sample(Tensor logits, SamplingOptions options, Tensor seedLo, Tensor seedHi, Tensor step)
+    {
+        if (options.IsGreedy) return logits.argmax(-1);
+        var vocab = logits.shape[1];
+        var scaled = logits.to(ScalarType.Float32) / options.Temperature;
+        Tensor values;
+        Tensor? ids = null;
+        if (options.TopK > 0 && options.TopK < vocab)
+        {
+            (values, ids) = scaled.topk(options.TopK, dim: -1, largest: true, sorted: true);
+        }
+        else if (options.TopP < 1.0)
+        {
+            (values, ids) = scaled.sort(-1, descending: true);
+        }
+        else
+        {
+            values = scaled;
+        }
+
+        if (options.TopP < 1.0)
+        {
+            // Keep a candidate while the probability mass ranked above it is below p (the first always stays).
+            var probs = values.softmax(-1);
+            var before = probs.cumsum(-1) - probs;
+            values = values.masked_fill(before.ge(options.TopP), double.NegativeInfinity);
+        }
+
+        var tokenIds = ids ?? arange(vocab, ScalarType.Int64, logits.device).unsqueeze(0);
+        var uniform = HashUniform(seedLo.unsqueeze(1), seedHi.unsqueeze(1), step.unsqueeze(1), tokenIds);
+        var gumbel = uniform.log().neg().log().neg();
+        var choice = (values + gumbel).argmax(-1, keepdim: true);
+        return ids is null ? choice.squeeze(1) : ids.gather(1, choice).squeeze(1);
+    }
+
+    /// <summary>Host-side split of a 64-bit seed into the two 32-bit keys the device hash uses.</summary>
+    public static (long Lo, long Hi) SeedKeys(long seed)
+    {
+        // splitmix64 spreads nearby seeds (0, 1, 2, ...) over unrelated keys.
+        var z = unchecked((ulong)seed + 0x9E3779B97F4A7C15UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        z ^= z >> 31;
+        return ((long)(z & Mask32), (long)(z >> 32));
+    }
+
+    /// <summary>Uniforms in (0, 1), one per (seed, step, token), from integer hashing that never overflows int64.</summary>
+    internal static Tensor HashUniform(Tensor seedLo, Tensor seedHi, Tensor step, Tensor tokenIds)
+    {
+        var x = (tokenIds + step * 0x9E3779B1L).remainder(1L << 32);
+        x = Mix(x.bitwise_xor(seedLo));
+        x = Mix(x.bitwise_xor(seedHi));
+        // The top 24 bits as a float32 in (0, 1): exact, and never 0 or 1.
+        return (x.div(256, RoundingMode.floor).to(ScalarType.Float32) + 0.5f) / 16777216f;
+    }
+
+    // murmur3's 32-bit finaliser on non-negative int64 values below 2^32.
+    private static Tensor Mix(Tensor h)
+    {
+        h = h.bitwise_xor(h.div(1L << 16, RoundingMode.floor));
+        h = Mul32(h, 0x85EBCA6BL);
+        h = h.bitwise_xor(h.div(1L << 13, RoundingMode.floor));
+        h = Mul32(h, 0xC2B2AE35L);
+        return h.bitwise_xor(h.div(1L << 16, RoundingMode.floor));
+    }
+
+    // (x * c) mod 2^32 for x, c < 2^32, in two 16-bit halves of c so no product reaches 2^63.
+    private static Tensor Mul32(Tensor x, long c)
+    {
+        var low = x * (c & 0xFFFF);
+        var high = (x * (c >> 16)).remainder(1L << 16) * (1L << 16);
+        return (low + high).remainder(1L << 32);
+    }
+}
