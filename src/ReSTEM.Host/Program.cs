@@ -1,12 +1,62 @@
+using System.CommandLine;
+using ReSTEM.Host.Commands;
+using ReSTEM.Host.Configuration;
+using ReSTEM.Storage.Files;
+
 namespace ReSTEM.Host;
 
-/// <summary>The <c>restem</c> executable.</summary>
+/// <summary>
+/// The <c>restem</c> executable. Exit codes: 0 done (also after a clean stop on SIGTERM or
+/// SIGINT); 2 bad configuration or input, with a message naming the key or file; 1 failure.
+/// </summary>
 public static class Program
 {
     /// <summary>Entry point.</summary>
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("restem: commands are being assembled; see README.md");
-        return args.Length == 0 ? 1 : 1;
+        var root = BuildCommandLine();
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors) await System.Console.Error.WriteLineAsync($"error: {error.Message}");
+            await System.Console.Error.WriteLineAsync("see: restem --help");
+            return 2;
+        }
+        try
+        {
+            return await parsed.InvokeAsync();
+        }
+        catch (ConfigurationError e)
+        {
+            await System.Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 2;
+        }
+        catch (DamagedFileException e)
+        {
+            await System.Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    /// <summary>The command tree.</summary>
+    public static RootCommand BuildCommandLine()
+    {
+        var root = new RootCommand("ReSTEM.Actors: ReST-EM self-training of language models on problems a program can check.");
+
+        var config = new Option<string>("--config") { Description = "HOCON configuration file (e.g. hocon/tiny.conf)", Required = true };
+        var set = new Option<string[]>("--set") { Description = "override one key: --set restem.iterations=2 (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var runDir = new Option<string?>("--run-dir") { Description = "run folder (default: runs-dir/run-name from the configuration)" };
+        var verbose = new Option<bool>("--verbose") { Description = "log the actor system's informational messages" };
+
+        var run = new Command("run", "start a run, or carry on the run already in its folder") { config, set, runDir, verbose };
+        run.SetAction((result, _) => RunCommand.RunAsync(result.GetValue(config), result.GetValue(set) ?? [], result.GetValue(runDir), result.GetValue(verbose)));
+        root.Subcommands.Add(run);
+
+        var dir = new Argument<string>("DIR") { Description = "the run folder" };
+        var resume = new Command("resume", "carry on a stopped run with the configuration stored in its run.json") { dir, set, verbose };
+        resume.SetAction((result, _) => RunCommand.ResumeAsync(result.GetValue(dir)!, result.GetValue(set) ?? [], result.GetValue(verbose)));
+        root.Subcommands.Add(resume);
+
+        return root;
     }
 }

@@ -67,6 +67,7 @@ public sealed class IterationCoordinator : ReceiveActor
         ReceiveAsync<IterationEvaluated>(HandleEvaluated);
         Receive<TrainingFailed>(f => Fail(1, $"training of iteration {f.Iteration} failed: {f.Reason}"));
         Receive<EvaluationFailed>(f => Fail(1, $"evaluation of iteration {f.Iteration} failed: {f.Reason}"));
+        Receive<SamplersLoaded>(loaded => PreparePass(loaded.Iteration));
         Receive<SamplersReady>(HandleSamplersReady);
         Receive<ProblemsWritten>(HandleWritten);
         ReceiveAsync<PassFinished>(HandlePassFinished);
@@ -238,8 +239,13 @@ public sealed class IterationCoordinator : ReceiveActor
         var load = new LoadPolicy(_run.CheckpointOf(iteration - 1), previous.CheckpointId ?? $"iter-{iteration - 1}");
         var timeout = TimeSpan.FromSeconds(_options.Pipeline.SamplerTimeoutSeconds);
         Task.WhenAll(_samplers.Select(s => s.Ask<PolicyLoaded>(load, timeout)))
-            .PipeTo(Self, success: _ => new SamplersReady(iteration), failure: e => new PassFailed(iteration, e));
+            .PipeTo(Self, success: _ => new SamplersLoaded(iteration), failure: e => new PassFailed(iteration, e));
     }
+
+    /// <summary>Partial problems of an earlier pass are forgotten first: their samples are drawn again whole.</summary>
+    private void PreparePass(int iteration) =>
+        _filter.Ask<PendingDiscarded>(DiscardPending.Instance, TimeSpan.FromSeconds(_options.Pipeline.VerifyTimeoutSeconds))
+            .PipeTo(Self, success: _ => new SamplersReady(iteration), failure: e => new PassFailed(iteration, e));
 
     private void HandleSamplersReady(SamplersReady ready)
     {
@@ -257,9 +263,6 @@ public sealed class IterationCoordinator : ReceiveActor
         var writer = _writer;
         var dispatcher = _dispatcher;
         var next = 0;
-
-        // Partial problems of an earlier pass are forgotten: their samples are drawn again whole.
-        filter.Tell(DiscardPending.Instance);
 
         _stream = Source.From(unsealed)
             .Grouped(Math.Max(1, _options.Sampling.ProblemsPerBatch))
@@ -325,7 +328,7 @@ public sealed class IterationCoordinator : ReceiveActor
             return;
         }
         _run.Observer.Info($"iteration {finished.Iteration}: pass {_pass} left {unsealed.Count} problems unsealed; drawing them again");
-        Self.Tell(new SamplersReady(finished.Iteration));
+        PreparePass(finished.Iteration);
     }
 
     private async Task SealAsync(int iteration)
@@ -439,6 +442,8 @@ public sealed class IterationCoordinator : ReceiveActor
     {
         public static Continue Instance { get; } = new();
     }
+
+    private sealed record SamplersLoaded(int Iteration);
 
     private sealed record SamplersReady(int Iteration);
 

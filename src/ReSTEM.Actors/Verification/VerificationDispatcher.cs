@@ -5,7 +5,7 @@ namespace ReSTEM.Actors.Verification;
 
 /// <summary>
 /// The queue of verification jobs. Workers, local or on other cluster nodes, PULL jobs one at a
-/// time, so a slow pool slows its askers instead of filling memory. Every worker is
+/// time (a request that finds the queue empty waits here and is served by the next job), so a slow pool slows its askers instead of filling memory. Every worker is
 /// death-watched: the jobs of a worker that dies (or restarts) go back to the front of the
 /// queue and run on another worker; a job is never lost and never scored for a dead worker.
 /// </summary>
@@ -46,7 +46,6 @@ public sealed class VerificationDispatcher : ReceiveActor
         _workers[Sender] = null;
         Context.Watch(Sender);
         _log.Debug("verifier worker registered: {0} ({1} workers)", Sender.Path, _workers.Count);
-        if (_queue.Count > 0) Sender.Tell(WorkAvailable.Instance);
     }
 
     private void HandleRequestWork()
@@ -63,17 +62,7 @@ public sealed class VerificationDispatcher : ReceiveActor
             Requeue(current);
         }
         _workers[Sender] = null;
-        if (_queue.First is { } first)
-        {
-            _queue.RemoveFirst();
-            _workers[Sender] = first.Value;
-            _idle.Remove(Sender);
-            Sender.Tell(new WorkItem(first.Value.Id, first.Value.Request.Problem, first.Value.Request.Completion));
-        }
-        else
-        {
-            _idle.Add(Sender);
-        }
+        if (!TryAssign(Sender)) _idle.Add(Sender);
     }
 
     private void HandleWorkDone(WorkDone done)
@@ -106,14 +95,25 @@ public sealed class VerificationDispatcher : ReceiveActor
         DispatchToIdle();
     }
 
+    /// <summary>Idle workers have asked for work already: their pending request is served directly.</summary>
     private void DispatchToIdle()
     {
-        if (_idle.Count == 0 || _queue.Count == 0) return;
-        foreach (var worker in _idle)
+        while (_queue.Count > 0 && _idle.Count > 0)
         {
-            worker.Tell(WorkAvailable.Instance);
+            var worker = _idle.First();
+            _idle.Remove(worker);
+            TryAssign(worker);
         }
-        _idle.Clear();
+    }
+
+    private bool TryAssign(IActorRef worker)
+    {
+        if (_queue.First is not { } first) return false;
+        _queue.RemoveFirst();
+        _workers[worker] = first.Value;
+        _idle.Remove(worker);
+        worker.Tell(new WorkItem(first.Value.Id, first.Value.Request.Problem, first.Value.Request.Completion));
+        return true;
     }
 
     private sealed record Job(long Id, Verify Request, IActorRef ReplyTo);

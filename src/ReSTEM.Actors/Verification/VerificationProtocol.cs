@@ -36,17 +36,6 @@ public sealed record RequestWork
     }
 }
 
-/// <summary>The dispatcher tells idle workers that jobs are queued.</summary>
-public sealed record WorkAvailable
-{
-    /// <summary>The only instance.</summary>
-    public static WorkAvailable Instance { get; } = new();
-
-    private WorkAvailable()
-    {
-    }
-}
-
 /// <summary>One job handed to a worker.</summary>
 /// <param name="JobId">The dispatcher's identifier of the job.</param>
 /// <param name="Problem">The problem.</param>

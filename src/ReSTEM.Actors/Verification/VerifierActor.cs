@@ -19,7 +19,6 @@ public sealed class VerifierActor : ReceiveActor
     private readonly int _retries;
     private readonly TimeSpan _timeout;
     private readonly CancellationTokenSource _stopping = new();
-    private bool _busy;
 
     /// <summary>Creates a worker that pulls from <paramref name="dispatcher"/>.</summary>
     public VerifierActor(IActorRef dispatcher, IVerifier verifier, int retries, TimeSpan timeout)
@@ -28,7 +27,6 @@ public sealed class VerifierActor : ReceiveActor
         _verifier = verifier;
         _retries = retries;
         _timeout = timeout;
-        Receive<WorkAvailable>(_ => PullIfFree());
         Receive<WorkItem>(HandleWork);
         Receive<Finished>(HandleFinished);
     }
@@ -51,21 +49,14 @@ public sealed class VerifierActor : ReceiveActor
         _stopping.Dispose();
     }
 
-    private void PullIfFree()
-    {
-        if (!_busy) _dispatcher.Tell(RequestWork.Instance);
-    }
-
     private void HandleWork(WorkItem item)
     {
-        _busy = true;
         var replyTo = Sender;
         RunAsync(item).PipeTo(Self, success: r => new Finished(item.JobId, r.Result, r.Ms, replyTo));
     }
 
     private void HandleFinished(Finished finished)
     {
-        _busy = false;
         finished.ReplyTo.Tell(new WorkDone(finished.JobId, finished.Result, finished.Ms));
         finished.ReplyTo.Tell(RequestWork.Instance);
     }

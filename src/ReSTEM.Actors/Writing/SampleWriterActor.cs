@@ -15,28 +15,29 @@ public sealed class SampleWriterActor : ReceiveActor
     {
         ReceiveAsync<WriteProblems>(async write =>
         {
+            var replyTo = Sender;
             try
             {
-                await WriteAsync(write).ConfigureAwait(false);
+                replyTo.Tell(await WriteAsync(write));
             }
             catch (Exception e)
             {
                 // The asker (the E-step stream) fails the pass; nothing unwritten was sealed, so nothing is lost.
-                Sender.Tell(new Status.Failure(e));
+                replyTo.Tell(new Status.Failure(e));
             }
         });
 
-        async Task WriteAsync(WriteProblems write)
+        async Task<ProblemsWritten> WriteAsync(WriteProblems write)
         {
             var rows = write.Problems.SelectMany(c => SampleRows.From(runId, write.Iteration, problems[c.ProblemId], c)).ToList();
-            var path = await store.WritePartAsync(write.Iteration, rows).ConfigureAwait(false);
-            Sender.Tell(new ProblemsWritten(
+            var path = await store.WritePartAsync(write.Iteration, rows);
+            return new ProblemsWritten(
                 write.Iteration,
                 write.Problems.Select(p => p.ProblemId).ToList(),
                 rows.Count,
                 rows.Count(r => r.Accepted),
                 rows.Count(r => r.Reward > 0),
-                path));
+                path);
         }
     }
 

@@ -4,7 +4,7 @@ namespace ReSTEM.Core.Metrics;
 
 /// <summary>
 /// Turns per-problem outcomes into the reported metrics: pass@1 from greedy decoding, unbiased
-/// pass@k and maj@k from n samples, each also per difficulty level (<c>pass@1/level-3</c>) and
+/// pass@k (k = 1 is named <c>sampled_pass@1</c>) and maj@k from n samples, each also per difficulty level (<c>pass@1/level-3</c>) and
 /// per category where problems have one (<c>pass@1/type-Algebra</c>).
 /// </summary>
 public static class MetricsCalculator
@@ -35,7 +35,9 @@ public static class MetricsCalculator
             if (k < 1 || k > minN) continue;
             foreach (var (suffix, group) in Groups(sampled))
             {
-                metrics[$"{prefix}pass@{k}{suffix}"] = PassAtK.Mean(group.Select(o => (o.N, o.CorrectCount)), k);
+                // pass@1 is reserved for greedy decoding; the sampled estimate of k = 1 has its own name.
+                var name = k == 1 ? "sampled_pass@1" : $"pass@{k}";
+                metrics[$"{prefix}{name}{suffix}"] = PassAtK.Mean(group.Select(o => (o.N, o.CorrectCount)), k);
                 metrics[$"{prefix}maj@{k}{suffix}"] = group.Average(o => MajorityVote.IsCorrect(o.Answers, o.Correct, k) ? 1.0 : 0.0);
             }
         }

@@ -1,0 +1,34 @@
+using Akka.Hosting;
+using ReSTEM.Actors.Iteration;
+using ReSTEM.Actors.Runs;
+using ReSTEM.Actors.Sampling;
+using ReSTEM.Core.Verification;
+
+namespace ReSTEM.Actors.Hosting;
+
+/// <summary>Akka.Hosting set-up of ReSTEM's actor system, one extension per concern; the tests use the same ones.</summary>
+public static class ReSTEMAkkaExtensions
+{
+    /// <summary>The HOCON every ReSTEM actor system starts from: quiet logging, no dead-letter noise at shutdown.</summary>
+    public const string BaseHocon = """
+        akka {
+          loglevel = WARNING
+          stdout-loglevel = WARNING
+          log-dead-letters = 0
+          log-dead-letters-during-shutdown = off
+          coordinated-shutdown.run-by-clr-shutdown-hook = off
+          actor.ask-timeout = 60s
+        }
+        """;
+
+    /// <summary>Starts the run's <see cref="IterationCoordinator"/> (and with it the whole E/M pipeline).</summary>
+    public static AkkaConfigurationBuilder WithReSTEMPipeline(
+        this AkkaConfigurationBuilder builder, RunContext run, IPolicyLoader loader, IVerifier verifier, TaskCompletionSource<RunOutcome> outcome) =>
+        builder
+            .AddHocon(BaseHocon, HoconAddMode.Append)
+            .WithActors((system, registry) =>
+            {
+                var coordinator = system.ActorOf(IterationCoordinator.Props(run, loader, verifier, outcome), "coordinator");
+                registry.Register<IterationCoordinator>(coordinator);
+            });
+}

@@ -1,0 +1,60 @@
+using ReSTEM.Actors.Sampling;
+using ReSTEM.Host.Configuration;
+using ReSTEM.Host.Console;
+using ReSTEM.Host.Hosting;
+using ReSTEM.Host.Tasks;
+using ReSTEM.Model;
+using ReSTEM.Storage.Files;
+using ReSTEM.Storage.Runs;
+
+namespace ReSTEM.Host.Commands;
+
+/// <summary><c>restem run</c> and <c>restem resume</c>: start or carry on a ReST-EM run.</summary>
+public static class RunCommand
+{
+    /// <summary>Runs with the configuration file <paramref name="configFile"/> and overrides; returns the exit code.</summary>
+    public static Task<int> RunAsync(string? configFile, IReadOnlyList<string> overrides, string? runDir, bool verbose)
+    {
+        var document = HoconDocument.Load(configFile, overrides);
+        return ExecuteAsync(document, runDir, verbose);
+    }
+
+    /// <summary>Carries on the run in <paramref name="runDir"/> with the configuration stored in its manifest.</summary>
+    public static Task<int> ResumeAsync(string runDir, IReadOnlyList<string> overrides, bool verbose)
+    {
+        var layout = new RunLayout(runDir);
+        if (!File.Exists(layout.Manifest))
+            throw new ConfigurationError($"{runDir} is not a run folder: it has no run.json");
+        RunManifest manifest;
+        try
+        {
+            manifest = new ManifestStore(layout).Load();
+        }
+        catch (DamagedFileException e)
+        {
+            throw new ConfigurationError(e.Message, e);
+        }
+        var document = HoconDocument.FromText(manifest.Config, overrides, layout.Manifest);
+        return ExecuteAsync(document, runDir, verbose);
+    }
+
+    private static async Task<int> ExecuteAsync(HoconDocument document, string? runDir, bool verbose)
+    {
+        var options = RunOptionsBinder.Bind(document);
+        var observer = new ConsoleObserver(System.Console.Error, TimeSpan.FromSeconds(2));
+        var dir = RunStarter.RunDirectory(options, runDir);
+        await using var task = TaskCatalog.Create(options);
+        var run = await RunStarter.OpenAsync(document, options, dir, task.Task, observer, CancellationToken.None);
+        var device = DeviceResolver.Resolve(run.Device);
+        observer.Info($"task {options.Task}: {run.TrainProblems.Count} train, {run.ValidationProblems.Count} validation, {run.TestProblems.Count} test problems; model {options.Model.Base} on {device.Description}");
+        var loader = new TorchPolicyLoader(run.Device, new GeneratorOptions { MaxConcurrentSequences = options.Sampling.MaxConcurrentSequences });
+        var outcome = await RunHost.RunAsync(run, loader, task.Task.Verifier, verbose);
+        var manifest = outcome.Manifest ?? (run.Manifests.Exists ? run.Manifests.Load() : null);
+        if (manifest is not null)
+        {
+            System.Console.Out.Write(ResultsTable.Render(manifest));
+        }
+        System.Console.Error.WriteLine(outcome.Succeeded ? $"done: {outcome.Message}" : outcome.ExitCode == 0 ? outcome.Message : $"error: {outcome.Message}");
+        return outcome.ExitCode;
+    }
+}

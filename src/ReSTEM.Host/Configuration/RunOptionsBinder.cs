@@ -1,0 +1,264 @@
+using System.Globalization;
+using Akka.Configuration;
+using ReSTEM.Core.Options;
+using ReSTEM.Core.Sampling;
+using ReSTEM.Core.Tasks.Arithmetic;
+using ReSTEM.Core.Training;
+
+namespace ReSTEM.Host.Configuration;
+
+/// <summary>
+/// Binds the <c>restem</c> section of a <see cref="HoconDocument"/> to <see cref="RunOptions"/>,
+/// checking every value's type and range. The first bad value ends binding with a
+/// <see cref="ConfigurationError"/> that names the key, the value and what is allowed.
+/// </summary>
+public static class RunOptionsBinder
+{
+    /// <summary>The task names <c>restem.task</c> accepts.</summary>
+    public static IReadOnlyList<string> TaskNames { get; } = ["arithmetic", "code", "gsm8k", "math", "humaneval", "mbpp", "apps"];
+
+    /// <summary>Binds and validates.</summary>
+    public static RunOptions Bind(HoconDocument document)
+    {
+        var c = new Reader(document.Effective, document.Source);
+        var arithmetic = new ArithmeticOptions
+        {
+            TrainProblems = c.Int("restem.tasks.arithmetic.train-problems", 1),
+            ValidationProblems = c.Int("restem.tasks.arithmetic.val-problems", 0),
+            TestProblems = c.Int("restem.tasks.arithmetic.test-problems", 1),
+            MaxStart = c.Int("restem.tasks.arithmetic.max-start", 1, 10_000),
+            MaxStep = c.Int("restem.tasks.arithmetic.max-step", 1, 10_000),
+            MaxValue = c.Int("restem.tasks.arithmetic.max-value", 2, 1_000_000),
+            MinDifficulty = c.Int("restem.tasks.arithmetic.min-difficulty", 1, 5),
+            MaxDifficulty = c.Int("restem.tasks.arithmetic.max-difficulty", 1, 5),
+            Seed = c.Long("restem.tasks.arithmetic.seed"),
+        };
+        c.Check("restem.tasks.arithmetic", arithmetic.Validate);
+
+        var decoding = new SamplingOptions
+        {
+            Temperature = c.Double("restem.sampling.temperature", 0, 100),
+            TopK = c.Int("restem.sampling.top-k", 0),
+            TopP = c.Double("restem.sampling.top-p", double.Epsilon, 1),
+            MaxNewTokens = c.Int("restem.sampling.max-new-tokens", 1, 1 << 20),
+            Stop = c.StringList("restem.sampling.stop"),
+        };
+        c.Check("restem.sampling", decoding.Validate);
+
+        var optimizer = new TrainingOptions
+        {
+            Epochs = c.Int("restem.training.epochs", 1),
+            LearningRate = c.Double("restem.training.learning-rate", double.Epsilon, 10),
+            MinLearningRateRatio = c.Double("restem.training.min-learning-rate-ratio", 0, 1),
+            WarmupSteps = c.Int("restem.training.warmup-steps", 0),
+            WeightDecay = c.Double("restem.training.weight-decay", 0, 10),
+            Beta1 = c.Double("restem.training.beta1", 0, 0.999999),
+            Beta2 = c.Double("restem.training.beta2", 0, 0.999999),
+            GradientClip = c.Double("restem.training.gradient-clip", 0, 1e9),
+            BatchSize = c.Int("restem.training.batch-size", 1),
+            GradientAccumulation = c.Int("restem.training.gradient-accumulation", 1),
+            MaxSequenceLength = c.Int("restem.training.max-sequence-length", 2),
+            Seed = c.Long("restem.training.seed"),
+        };
+        c.Check("restem.training", optimizer.Validate);
+
+        var options = new RunOptions
+        {
+            Task = c.OneOf("restem.task", TaskNames),
+            Iterations = c.Int("restem.iterations", 1, 1000),
+            Seed = c.Long("restem.seed"),
+            RunName = c.Name("restem.run-name"),
+            RunsDirectory = c.NonEmpty("restem.runs-dir"),
+            EarlyStop = c.Bool("restem.early-stop"),
+            Model = new ModelOptions
+            {
+                Base = c.NonEmpty("restem.model.base"),
+                Device = c.Device("restem.model.device"),
+                DType = c.OneOf("restem.model.dtype", ["float32", "bfloat16", "float16"]),
+                BuiltInModel = new BuiltInModelOptions
+                {
+                    HiddenSize = c.Int("restem.model.builtin.hidden-size", 8, 1 << 16),
+                    Layers = c.Int("restem.model.builtin.layers", 1, 512),
+                    Heads = c.Int("restem.model.builtin.heads", 1, 1024),
+                    KvHeads = c.Int("restem.model.builtin.kv-heads", 1, 1024),
+                    IntermediateSize = c.Int("restem.model.builtin.intermediate-size", 1, 1 << 20),
+                    MaxPositions = c.Int("restem.model.builtin.max-positions", 16, 1 << 20),
+                },
+                Pretrain = new PretrainOptions
+                {
+                    DrillLines = c.Int("restem.model.pretrain.drill-lines", 0),
+                    DrillLinesPerExample = c.Int("restem.model.pretrain.drill-lines-per-example", 1, 10_000),
+                    DrillEpochs = c.Int("restem.model.pretrain.drill-epochs", 1, 1000),
+                    HumanSolutions = c.Int("restem.model.pretrain.human-solutions", 1),
+                    Epochs = c.Int("restem.model.pretrain.epochs", 1, 1000),
+                    LearningRate = c.Double("restem.model.pretrain.learning-rate", double.Epsilon, 10),
+                    BatchSize = c.Int("restem.model.pretrain.batch-size", 1),
+                },
+            },
+            Sampling = new EStepOptions
+            {
+                SamplesPerProblem = c.Int("restem.sampling.samples-per-problem", 1, 100_000),
+                Decoding = decoding,
+                ProblemsPerBatch = c.Int("restem.sampling.problems-per-batch", 1),
+                MaxConcurrentSequences = c.Int("restem.sampling.max-concurrent-sequences", 1),
+                Samplers = c.Int("restem.sampling.samplers", 1, 64),
+                MaxTrainProblems = c.Int("restem.sampling.max-train-problems", 0),
+            },
+            Verification = new VerificationOptions
+            {
+                Parallelism = c.Int("restem.verification.parallelism", 0, 4096),
+                TimeoutSeconds = c.Double("restem.verification.timeout-seconds", 0.01, 86_400),
+                Retries = c.Int("restem.verification.retries", 0, 100),
+            },
+            Filter = new FilterOptions { MaxCorrectPerProblem = c.Int("restem.filter.max-correct-per-problem", 1) },
+            Training = new MStepOptions
+            {
+                StartFrom = c.OneOf("restem.training.start-from", ["base", "last"]) == "base" ? StartFrom.Base : StartFrom.Last,
+                Optimizer = optimizer,
+                SelectByValidation = c.Bool("restem.training.select-by-validation"),
+            },
+            Evaluation = new EvaluationOptions
+            {
+                SamplesPerProblem = c.Int("restem.evaluation.samples-per-problem", 0, 100_000),
+                K = c.IntList("restem.evaluation.k", 1),
+                Temperature = c.Double("restem.evaluation.temperature", 0, 100),
+                MaxTestProblems = c.Int("restem.evaluation.max-test-problems", 0),
+                MaxValidationProblems = c.Int("restem.evaluation.max-val-problems", 0),
+            },
+            Pipeline = new PipelineOptions
+            {
+                WriteBatchProblems = c.Int("restem.pipeline.write-batch-problems", 1),
+                WriteIntervalMs = c.Int("restem.pipeline.write-interval-ms", 1),
+                SamplerTimeoutSeconds = c.Double("restem.pipeline.sampler-timeout-seconds", 1, 1e7),
+                VerifyTimeoutSeconds = c.Double("restem.pipeline.verify-timeout-seconds", 1, 1e7),
+                MaxPasses = c.Int("restem.pipeline.max-passes", 1, 100),
+            },
+            Tasks = new TaskOptions { Arithmetic = arithmetic },
+        };
+
+        if (options.Model.BuiltInModel.HiddenSize % options.Model.BuiltInModel.Heads != 0)
+            throw new ConfigurationError($"{document.Source}: restem.model.builtin.hidden-size ({options.Model.BuiltInModel.HiddenSize}) must be a multiple of restem.model.builtin.heads ({options.Model.BuiltInModel.Heads})");
+        if (options.Model.BuiltInModel.Heads % options.Model.BuiltInModel.KvHeads != 0)
+            throw new ConfigurationError($"{document.Source}: restem.model.builtin.heads ({options.Model.BuiltInModel.Heads}) must be a multiple of restem.model.builtin.kv-heads ({options.Model.BuiltInModel.KvHeads})");
+        if (options.Evaluation.SamplesPerProblem > 0 && options.Evaluation.K.Any(k => k > options.Evaluation.SamplesPerProblem))
+            throw new ConfigurationError($"{document.Source}: every restem.evaluation.k must be at most restem.evaluation.samples-per-problem ({options.Evaluation.SamplesPerProblem}), got [{string.Join(", ", options.Evaluation.K)}]");
+        if (options.Model.Base != ModelOptions.BuiltIn && !Directory.Exists(options.Model.Base))
+            throw new ConfigurationError($"{document.Source}: restem.model.base is '{options.Model.Base}', which is neither 'builtin' nor an existing model folder");
+        return options;
+    }
+
+    private sealed class Reader(Config config, string source)
+    {
+        public int Int(string key, int min, int max = int.MaxValue)
+        {
+            var value = Long(key);
+            if (value < min || value > max) throw Error(key, value.ToString(CultureInfo.InvariantCulture), max == int.MaxValue ? $"an integer >= {min}" : $"an integer in [{min}, {max}]");
+            return (int)value;
+        }
+
+        public long Long(string key)
+        {
+            var text = Text(key);
+            return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : throw Error(key, text, "an integer");
+        }
+
+        public double Double(string key, double min, double max)
+        {
+            var text = Text(key);
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || double.IsNaN(value))
+                throw Error(key, text, "a number");
+            if (value < min || value > max) throw Error(key, text, $"a number in [{(min == double.Epsilon ? "> 0" : min.ToString(CultureInfo.InvariantCulture))}, {max.ToString(CultureInfo.InvariantCulture)}]");
+            return value;
+        }
+
+        public bool Bool(string key)
+        {
+            var text = Text(key);
+            return text switch
+            {
+                "true" or "on" or "yes" => true,
+                "false" or "off" or "no" => false,
+                _ => throw Error(key, text, "true or false"),
+            };
+        }
+
+        public string OneOf(string key, IReadOnlyList<string> allowed)
+        {
+            var text = Text(key);
+            return allowed.Contains(text) ? text : throw Error(key, text, "one of " + string.Join(", ", allowed));
+        }
+
+        public string NonEmpty(string key)
+        {
+            var text = Text(key);
+            return text.Length > 0 ? text : throw Error(key, "\"\"", "a non-empty string");
+        }
+
+        public string Name(string key)
+        {
+            var text = NonEmpty(key);
+            return text.All(ch => char.IsLetterOrDigit(ch) || ch is '-' or '_' or '.') && text is not "." and not ".."
+                ? text
+                : throw Error(key, text, "a folder name of letters, digits, '-', '_' and '.'");
+        }
+
+        public string Device(string key)
+        {
+            var text = Text(key);
+            var ok = text is "auto" or "cpu" or "cuda" || (text.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(text[5..], out var n) && n >= 0);
+            return ok ? text : throw Error(key, text, "auto, cpu, cuda or cuda:N");
+        }
+
+        public IReadOnlyList<string> StringList(string key)
+        {
+            try
+            {
+                return config.GetStringList(key).ToList();
+            }
+            catch (Exception e)
+            {
+                throw Error(key, Raw(key), "a list of strings, e.g. [\"\\n\\n\"]", e);
+            }
+        }
+
+        public IReadOnlyList<int> IntList(string key, int min)
+        {
+            IList<int> values;
+            try
+            {
+                values = config.GetIntList(key);
+            }
+            catch (Exception e)
+            {
+                throw Error(key, Raw(key), "a list of integers, e.g. [1, 4, 8]", e);
+            }
+            if (values.Count == 0 || values.Any(v => v < min)) throw Error(key, Raw(key), $"a non-empty list of integers >= {min}");
+            return values.ToList();
+        }
+
+        public void Check(string section, Action validate)
+        {
+            try
+            {
+                validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new ConfigurationError($"{source}: {section}: {e.Message}");
+            }
+        }
+
+        private string Text(string key)
+        {
+            var value = config.GetValue(key);
+            if (value is null || value.IsEmpty) throw new ConfigurationError($"{source}: {key} is missing");
+            if (value.IsObject() || value.IsArray()) throw Error(key, Raw(key), "a single value");
+            return value.GetString() ?? "";
+        }
+
+        private string Raw(string key) => config.GetValue(key)?.ToString() ?? "(missing)";
+
+        private ConfigurationError Error(string key, string value, string allowed, Exception? inner = null) =>
+            new($"{source}: {key} = {value} is not allowed: expected {allowed}", inner);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Globalization;
+using ReSTEM.Actors.Runs;
+
+namespace ReSTEM.Host.Console;
+
+/// <summary>
+/// Prints a run's progress as time-stamped lines on standard error (standard output is kept for
+/// results). Progress within a phase is printed at most every <see cref="_interval"/>, and
+/// always when a phase completes, so long runs stay readable in logs and terminals alike.
+/// </summary>
+public sealed class ConsoleObserver : IRunObserver
+{
+    private readonly TextWriter _out;
+    private readonly TimeSpan _interval;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Lock _lock = new();
+    private TimeSpan _lastProgress = TimeSpan.MinValue;
+
+    /// <summary>Creates an observer writing to <paramref name="output"/>.</summary>
+    public ConsoleObserver(TextWriter output, TimeSpan interval)
+    {
+        _out = output;
+        _interval = interval;
+    }
+
+    /// <inheritdoc />
+    public void PhaseStarted(int iteration, string phase, string detail) =>
+        Write($"[iter {iteration}] {phase}: {detail}");
+
+    /// <inheritdoc />
+    public void Progress(int iteration, string phase, long done, long total, string status)
+    {
+        lock (_lock)
+        {
+            var now = _clock.Elapsed;
+            var finished = total > 0 && done >= total;
+            if (!finished && now - _lastProgress < _interval) return;
+            _lastProgress = now;
+        }
+        var counts = total > 0 ? $"{done}/{total} ({100.0 * done / total:F0}%) " : "";
+        Write($"[iter {iteration}] {phase}: {counts}{status}");
+    }
+
+    /// <inheritdoc />
+    public void IterationEvaluated(int iteration, IReadOnlyDictionary<string, double> metrics)
+    {
+        var headline = metrics.Where(kv => !kv.Key.Contains('/')).OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => $"{kv.Key} {kv.Value.ToString("P1", CultureInfo.InvariantCulture)}");
+        Write($"[iter {iteration}] evaluated: {string.Join("  ", headline)}");
+    }
+
+    /// <inheritdoc />
+    public void Info(string message) => Write(message);
+
+    private void Write(string line)
+    {
+        var elapsed = _clock.Elapsed;
+        lock (_lock)
+        {
+            _out.WriteLine($"{(int)elapsed.TotalMinutes:D2}:{elapsed.Seconds:D2} {line}");
+            _out.Flush();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ReSTEM.Actors.Hosting;
+using ReSTEM.Actors.Iteration;
+using ReSTEM.Actors.Runs;
+using ReSTEM.Actors.Sampling;
+using ReSTEM.Core.Verification;
+
+namespace ReSTEM.Host.Hosting;
+
+/// <summary>
+/// Runs one ReST-EM run inside a Microsoft.Extensions.Hosting host with the actor system, until
+/// the run ends or the process is asked to stop (SIGTERM, SIGINT): then the actor system shuts
+/// down, in-flight work is dropped cleanly (nothing unsealed was ever marked sealed), and the
+/// outcome says the run can be carried on.
+/// </summary>
+public static class RunHost
+{
+    /// <summary>How long a requested stop may take before the host gives up waiting.</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(8);
+
+    /// <summary>Runs <paramref name="run"/>; returns how it ended.</summary>
+    public static async Task<RunOutcome> RunAsync(RunContext run, IPolicyLoader loader, IVerifier verifier, bool verbose)
+    {
+        var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = StopTimeout);
+        builder.Services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning));
+        builder.Services.AddAkka("restem", (akka, _) =>
+        {
+            if (verbose) akka.AddHocon("akka.loglevel = INFO", HoconAddMode.Prepend);
+            akka.WithReSTEMPipeline(run, loader, verifier, outcome);
+        });
+        using var host = builder.Build();
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        await host.StartAsync().ConfigureAwait(false);
+
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (lifetime.ApplicationStopping.Register(() => stopping.TrySetResult()))
+        {
+            await Task.WhenAny(outcome.Task, stopping.Task).ConfigureAwait(false);
+        }
+        var stoppedByRequest = !outcome.Task.IsCompleted;
+        using (var timeout = new CancellationTokenSource(StopTimeout))
+        {
+            await host.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+        if (stoppedByRequest || !outcome.Task.IsCompleted)
+        {
+            return new RunOutcome(false, 0, $"stopped on request; the run can be carried on with: ./run.sh resume {run.Layout.Root}", null);
+        }
+        return await outcome.Task.ConfigureAwait(false);
+    }
+}

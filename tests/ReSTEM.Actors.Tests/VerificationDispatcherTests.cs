@@ -1,0 +1,78 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using ReSTEM.Actors.Verification;
+using ReSTEM.Core.Problems;
+using ReSTEM.Core.Verification;
+
+namespace ReSTEM.Actors.Tests;
+
+public sealed class VerificationDispatcherTests : TestKit
+{
+    private static readonly Problem Problem = new() { Id = "p1", Question = "q", Answer = "7" };
+
+    [Fact]
+    public void Dispatcher_should_hand_jobs_to_pulling_workers_and_answer_the_asker()
+    {
+        var dispatcher = Sys.ActorOf(VerificationDispatcher.Props());
+        Sys.ActorOf(VerifierActor.Props(dispatcher, new ExactAnswerVerifier(), 0, TimeSpan.FromSeconds(5)));
+
+        dispatcher.Tell(new Verify(Problem, "x\n#### 7"));
+        dispatcher.Tell(new Verify(Problem, "x\n#### 8"));
+
+        var first = ExpectMsg<Verified>();
+        var second = ExpectMsg<Verified>();
+        Assert.Equal(Verdict.Passed, first.Result.Verdict);
+        Assert.Equal(Verdict.Failed, second.Result.Verdict);
+    }
+
+    [Fact]
+    public void Dispatcher_should_requeue_the_job_of_a_worker_that_dies()
+    {
+        var dispatcher = Sys.ActorOf(VerificationDispatcher.Props());
+        var doomed = CreateTestProbe();
+        doomed.Send(dispatcher, RegisterWorker.Instance);
+        doomed.Send(dispatcher, RequestWork.Instance);
+
+        dispatcher.Tell(new Verify(Problem, "#### 7"));
+        doomed.ExpectMsg<WorkItem>();
+        Watch(doomed.Ref);
+        Sys.Stop(doomed.Ref);
+        ExpectTerminated(doomed.Ref);
+
+        // A healthy worker joins after the loss: it gets the job, and the asker its verdict.
+        Sys.ActorOf(VerifierActor.Props(dispatcher, new ExactAnswerVerifier(), 0, TimeSpan.FromSeconds(5)));
+        Assert.Equal(Verdict.Passed, ExpectMsg<Verified>().Result.Verdict);
+        AwaitAssert(() =>
+        {
+            var status = dispatcher.Ask<DispatcherStatus>(GetDispatcherStatus.Instance).Result;
+            Assert.Equal(1, status.Requeued);
+            Assert.Equal(1, status.Completed);
+        });
+    }
+
+    [Fact]
+    public void A_worker_whose_machinery_keeps_failing_reports_a_sandbox_error_after_its_retries()
+    {
+        var dispatcher = Sys.ActorOf(VerificationDispatcher.Props());
+        var verifier = new ThrowingVerifier();
+        Sys.ActorOf(VerifierActor.Props(dispatcher, verifier, 2, TimeSpan.FromSeconds(5)));
+
+        dispatcher.Tell(new Verify(Problem, "#### 7"));
+
+        var verified = ExpectMsg<Verified>();
+        Assert.Equal(Verdict.SandboxError, verified.Result.Verdict);
+        Assert.Contains("3 times", verified.Result.Reason);
+        Assert.Equal(3, Volatile.Read(ref verifier.Calls));
+    }
+
+    private sealed class ThrowingVerifier : IVerifier
+    {
+        public int Calls;
+
+        public ValueTask<VerificationResult> VerifyAsync(Problem problem, string completion, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Calls);
+            throw new IOException("sandbox slot unavailable");
+        }
+    }
+}
