@@ -85,14 +85,23 @@ public sealed class BaseModelBuilder
         IProgress<string>? progress, CancellationToken cancellationToken)
     {
         using var trainer = new Trainer(policy, options, examples.Count);
-        var reporter = progress is null ? null : new SynchronousProgress<TrainingProgress>(p => progress.Report($"{what}: {p}"));
+        var reporter = progress is null ? null : new SynchronousProgress<TrainingProgress>(p => progress.Report($"{what}: {Describe(p)}"));
         for (var epoch = 0; epoch < options.Epochs; epoch++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var report = trainer.TrainEpoch(examples, epoch, reporter, cancellationToken);
-            progress?.Report($"{what}: epoch {epoch + 1}/{options.Epochs} {report}");
+            progress?.Report($"{what}: epoch {epoch + 1}/{options.Epochs} done: {Describe(report)}");
         }
     }
+
+    /// <summary>One line about a training step.</summary>
+    internal static string Describe(TrainingProgress p) =>
+        $"step {p.Step}/{p.TotalSteps}, loss {p.Loss:F3}, lr {p.LearningRate:G3}, {p.TokensPerSecond:F0} tokens/s";
+
+    /// <summary>One line about a finished epoch.</summary>
+    internal static string Describe(EpochReport r) =>
+        $"mean loss {r.Loss:F3} over {r.Steps} steps, {r.Tokens} tokens in {r.Elapsed.TotalSeconds:F1} s ({r.TokensPerSecond:F0} tokens/s)"
+        + (r.TruncatedExamples > 0 ? $", {r.TruncatedExamples} examples truncated" : "");
 
     /// <summary>Saves <paramref name="policy"/> into a temporary folder and renames it to <paramref name="finalDir"/> (replacing a stale one).</summary>
     internal static void Commit(Policy policy, string finalDir)

@@ -63,7 +63,7 @@ public sealed class MStepRunner
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var report = trainer.TrainEpoch(examples, epoch, null, cancellationToken);
-                progress?.Report($"epoch {epoch + 1}/{optimizer.Epochs}: {report}");
+                progress?.Report($"epoch {epoch + 1}/{optimizer.Epochs}: {BaseModelBuilder.Describe(report)}");
                 var last = epoch == optimizer.Epochs - 1;
                 if (!options.SelectByValidation || _run.ValidationProblems.Count == 0)
                 {

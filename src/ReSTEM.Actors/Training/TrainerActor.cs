@@ -76,7 +76,18 @@ public sealed class TrainerActor : ReceiveActor
     }
 
     private IProgress<string> Progress(int iteration) =>
-        new SynchronousProgress<string>(status => _run.Observer.Progress(iteration, "training", 0, 0, status));
+        new SynchronousProgress<string>(status =>
+        {
+            // A display that fails must not fail the training it reports on.
+            try
+            {
+                _run.Observer.Progress(iteration, "training", 0, 0, status);
+            }
+            catch (Exception e)
+            {
+                _log.Warning("progress display failed: {0}", e.Message);
+            }
+        });
 
     private sealed record Finished(object Reply, IActorRef ReplyTo);
 }

@@ -46,7 +46,7 @@ public static class RunCommand
         await using var task = TaskCatalog.Create(options);
         var run = await RunStarter.OpenAsync(document, options, dir, task.Task, observer, CancellationToken.None);
         var device = DeviceResolver.Resolve(run.Device);
-        observer.Info($"task {options.Task}: {run.TrainProblems.Count} train, {run.ValidationProblems.Count} validation, {run.TestProblems.Count} test problems; model {options.Model.Base} on {device.Description}");
+        observer.Info($"task {options.Task}: {run.TrainProblems.Count} train, {run.ValidationProblems.Count} validation, {run.TestProblems.Count} test problems; model {options.Model.Base} on {device.Explanation}");
         var loader = new TorchPolicyLoader(run.Device, new GeneratorOptions { MaxConcurrentSequences = options.Sampling.MaxConcurrentSequences });
         var outcome = await RunHost.RunAsync(run, loader, task.Task.Verifier, verbose);
         var manifest = outcome.Manifest ?? (run.Manifests.Exists ? run.Manifests.Load() : null);

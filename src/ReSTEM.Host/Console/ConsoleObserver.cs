@@ -15,7 +15,7 @@ public sealed class ConsoleObserver : IRunObserver
     private readonly TimeSpan _interval;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _lock = new();
-    private TimeSpan _lastProgress = TimeSpan.MinValue;
+    private TimeSpan? _lastProgress;
 
     /// <summary>Creates an observer writing to <paramref name="output"/>.</summary>
     public ConsoleObserver(TextWriter output, TimeSpan interval)
@@ -35,7 +35,7 @@ public sealed class ConsoleObserver : IRunObserver
         {
             var now = _clock.Elapsed;
             var finished = total > 0 && done >= total;
-            if (!finished && now - _lastProgress < _interval) return;
+            if (!finished && _lastProgress is { } last && now - last < _interval) return;
             _lastProgress = now;
         }
         var counts = total > 0 ? $"{done}/{total} ({100.0 * done / total:F0}%) " : "";
