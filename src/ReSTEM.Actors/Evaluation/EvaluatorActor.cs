@@ -12,7 +12,7 @@ namespace ReSTEM.Actors.Evaluation;
 public sealed class EvaluatorActor : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly NativeJob _job = new();
 
     /// <summary>Creates the evaluator.</summary>
     public EvaluatorActor(RunContext run, IPolicyLoader loader, CheckpointEvaluation evaluation)
@@ -23,21 +23,21 @@ public sealed class EvaluatorActor : ReceiveActor
             var observer = run.Observer;
             var progress = new SynchronousProgress<(string Part, int Done, int Total)>(
                 p => observer.Progress(request.Iteration, "evaluating", p.Done, p.Total, p.Part));
-            Task.Factory.StartNew(async () =>
+            var token = _job.Token;
+            _job.Run(async () =>
                 {
                     try
                     {
                         using var policy = loader.Load(request.CheckpointDir, request.CheckpointId);
-                        var metrics = await evaluation.RunAsync(request.Iteration, policy.Generator, progress, _stopping.Token).ConfigureAwait(false);
+                        var metrics = await evaluation.RunAsync(request.Iteration, policy.Generator, progress, token).ConfigureAwait(false);
                         return (object)new IterationEvaluated(request.Iteration, metrics);
                     }
-                    catch (Exception e) when (!_stopping.IsCancellationRequested)
+                    catch (Exception e) when (!token.IsCancellationRequested)
                     {
                         _log.Error(e, "evaluation of iteration {0} failed", request.Iteration);
                         return new EvaluationFailed(request.Iteration, $"{e.GetType().Name}: {e.Message}");
                     }
-                }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
-                .Unwrap()
+                })
                 .PipeTo(replyTo);
         });
     }
@@ -47,9 +47,5 @@ public sealed class EvaluatorActor : ReceiveActor
         Akka.Actor.Props.Create(() => new EvaluatorActor(run, loader, evaluation));
 
     /// <inheritdoc />
-    protected override void PostStop()
-    {
-        _stopping.Cancel();
-        _stopping.Dispose();
-    }
+    protected override void PostStop() => _job.Dispose();
 }

@@ -16,7 +16,9 @@ public static class ReSTEMAkkaExtensions
           stdout-loglevel = WARNING
           log-dead-letters = 0
           log-dead-letters-during-shutdown = off
+          # The host decides when the process ends: native work must stop before it does.
           coordinated-shutdown.run-by-clr-shutdown-hook = off
+          coordinated-shutdown.exit-clr = off
           actor.ask-timeout = 60s
         }
         """;
@@ -25,7 +27,7 @@ public static class ReSTEMAkkaExtensions
     public static AkkaConfigurationBuilder WithReSTEMPipeline(
         this AkkaConfigurationBuilder builder, RunContext run, IPolicyLoader loader, IVerifier verifier, TaskCompletionSource<RunOutcome> outcome) =>
         builder
-            .AddHocon(BaseHocon, HoconAddMode.Append)
+            .AddHocon(BaseHocon, HoconAddMode.Prepend)
             .WithActors((system, registry) =>
             {
                 var coordinator = system.ActorOf(IterationCoordinator.Props(run, loader, verifier, outcome), "coordinator");

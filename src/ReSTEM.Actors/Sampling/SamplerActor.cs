@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using ReSTEM.Actors.Runs;
 using ReSTEM.Core.Options;
 using ReSTEM.Core.Samples;
 using ReSTEM.Core.Sampling;
@@ -22,7 +23,7 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
     private readonly EStepOptions _options;
     private readonly SamplingOptions _decoding;
     private readonly long _runSeed;
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly NativeJob _job = new();
     private ILoadedPolicy? _policy;
 
     /// <summary>Creates a sampler.</summary>
@@ -46,9 +47,9 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
     /// <inheritdoc />
     protected override void PostStop()
     {
-        _stopping.Cancel();
+        // The job may still use the policy: it ends before the policy's native memory is freed.
+        _job.Dispose();
         _policy?.Dispose();
-        _stopping.Dispose();
     }
 
     private void Idle()
@@ -120,7 +121,7 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
             .Select(p => new CompletionRequest(_task.FormatPrompt(p), SampleSeeds.ForProblem(_runSeed, batch.Iteration, p.Id, k)))
             .ToList();
         var watch = Stopwatch.StartNew();
-        var completions = generator.Generate(requests, _decoding, _stopping.Token);
+        var completions = generator.Generate(requests, _decoding, _job.Token);
         var ms = (float)watch.Elapsed.TotalMilliseconds;
         var samples = new List<GeneratedSample>(requests.Count * k);
         for (var i = 0; i < requests.Count; i++)
@@ -137,7 +138,7 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
 
     /// <summary>Runs blocking native work off the actor's thread; its failure becomes a reply, never a crash.</summary>
     private Task<object> RunOnOwnThread(Func<object> work, Func<Exception, object> onFailure) =>
-        Task.Factory.StartNew(() =>
+        _job.Run(() =>
         {
             try
             {
@@ -147,7 +148,7 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
             {
                 return onFailure(e);
             }
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        });
 
     private sealed record Done(object Reply, IActorRef ReplyTo);
 

@@ -14,8 +14,7 @@ public sealed class TrainerActor : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly RunContext _run;
     private readonly MStepRunner _mstep;
-    private readonly CancellationTokenSource _stopping = new();
-    private bool _busy;
+    private readonly NativeJob _job = new();
 
     /// <summary>Creates the trainer.</summary>
     public TrainerActor(RunContext run, MStepRunner mstep)
@@ -24,54 +23,45 @@ public sealed class TrainerActor : ReceiveActor
         _mstep = mstep;
         Receive<BuildBaseModel>(_ => Start(0, () =>
         {
-            var digest = new BaseModelBuilder(_run).Build(Progress(0), _stopping.Token);
+            var digest = new BaseModelBuilder(_run).Build(Progress(0), _job.Token);
             return Task.FromResult<object>(new BaseModelBuilt(digest));
         }));
         Receive<TrainIteration>(t => Start(t.Iteration, async () =>
         {
-            var trainSet = await _run.Tables.ReadTrainSetAsync(t.Iteration, _stopping.Token).ConfigureAwait(false);
-            var result = await _mstep.RunAsync(t.Iteration, trainSet, Progress(t.Iteration), _stopping.Token).ConfigureAwait(false);
+            var trainSet = await _run.Tables.ReadTrainSetAsync(t.Iteration, _job.Token).ConfigureAwait(false);
+            var result = await _mstep.RunAsync(t.Iteration, trainSet, Progress(t.Iteration), _job.Token).ConfigureAwait(false);
             return new IterationTrained(t.Iteration, result);
         }));
-        Receive<Finished>(f =>
-        {
-            _busy = false;
-            f.ReplyTo.Tell(f.Reply);
-        });
+        Receive<Finished>(f => f.ReplyTo.Tell(f.Reply));
     }
 
     /// <summary>Props of the trainer.</summary>
     public static Props Props(RunContext run, MStepRunner mstep) => Akka.Actor.Props.Create(() => new TrainerActor(run, mstep));
 
     /// <inheritdoc />
-    protected override void PostStop()
-    {
-        _stopping.Cancel();
-        _stopping.Dispose();
-    }
+    protected override void PostStop() => _job.Dispose();
 
     private void Start(int iteration, Func<Task<object>> work)
     {
-        if (_busy)
+        if (_job.Busy)
         {
             Sender.Tell(new TrainingFailed(iteration, "the trainer is already running a job"));
             return;
         }
-        _busy = true;
         var replyTo = Sender;
-        Task.Factory.StartNew(async () =>
+        var token = _job.Token;
+        _job.Run(async () =>
             {
                 try
                 {
                     return await work().ConfigureAwait(false);
                 }
-                catch (Exception e) when (!_stopping.IsCancellationRequested)
+                catch (Exception e) when (!token.IsCancellationRequested)
                 {
                     _log.Error(e, "training of iteration {0} failed", iteration);
                     return new TrainingFailed(iteration, $"{e.GetType().Name}: {e.Message}");
                 }
-            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
-            .Unwrap()
+            })
             .PipeTo(Self, success: reply => new Finished(reply, replyTo));
     }
 

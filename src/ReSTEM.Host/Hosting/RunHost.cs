@@ -25,8 +25,10 @@ public static class RunHost
     public static async Task<RunOutcome> RunAsync(RunContext run, IPolicyLoader loader, IVerifier verifier, bool verbose)
     {
         var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var signals = new SignalLifetime();
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = StopTimeout);
+        builder.Services.AddSingleton<IHostLifetime>(signals);
         builder.Services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning));
         builder.Services.AddAkka("restem", (akka, _) =>
         {
@@ -34,11 +36,10 @@ public static class RunHost
             akka.WithReSTEMPipeline(run, loader, verifier, outcome);
         });
         using var host = builder.Build();
-        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         await host.StartAsync().ConfigureAwait(false);
 
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using (lifetime.ApplicationStopping.Register(() => stopping.TrySetResult()))
+        await using (signals.Stopping.Register(() => stopping.TrySetResult()))
         {
             await Task.WhenAny(outcome.Task, stopping.Task).ConfigureAwait(false);
         }
@@ -47,9 +48,12 @@ public static class RunHost
         {
             await host.StopAsync(timeout.Token).ConfigureAwait(false);
         }
+        // Native work still running when the process exits crashes it inside libtorch.
+        if (!NativeJob.StopAll(StopTimeout))
+            System.Console.Error.WriteLine("warning: native work did not stop in time; the process may end abruptly (the run can still be carried on)");
         if (stoppedByRequest || !outcome.Task.IsCompleted)
         {
-            return new RunOutcome(false, 0, $"stopped on request; the run can be carried on with: ./run.sh resume {run.Layout.Root}", null);
+            return new RunOutcome(false, 0, $"stopped on {signals.SignalName ?? "request"}; the run can be carried on with: ./run.sh resume {run.Layout.Root}", null);
         }
         return await outcome.Task.ConfigureAwait(false);
     }
