@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ReSTEM.Host.Commands;
 using ReSTEM.Host.Configuration;
+using ReSTEM.Host.Hosting;
 using ReSTEM.Storage.Files;
 
 namespace ReSTEM.Host;
@@ -14,7 +15,15 @@ public static class Program
     /// <summary>Entry point.</summary>
     public static async Task<int> Main(string[] args)
     {
-        var root = BuildCommandLine();
+        using var shutdown = ProcessShutdown.Install();
+        var code = await RunAsync(args, shutdown);
+        shutdown.Complete(code);
+        return code;
+    }
+
+    private static async Task<int> RunAsync(string[] args, ProcessShutdown shutdown)
+    {
+        var root = BuildCommandLine(shutdown);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -24,7 +33,9 @@ public static class Program
         }
         try
         {
-            return await parsed.InvokeAsync();
+            // System.CommandLine's own signal handling would end the process 2 s after SIGTERM with
+            // native training threads still running; ProcessShutdown stops the work first.
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (ConfigurationError e)
         {
@@ -39,7 +50,7 @@ public static class Program
     }
 
     /// <summary>The command tree.</summary>
-    public static RootCommand BuildCommandLine()
+    public static RootCommand BuildCommandLine(ProcessShutdown shutdown)
     {
         var root = new RootCommand("ReSTEM.Actors: ReST-EM self-training of language models on problems a program can check.");
 
@@ -49,12 +60,12 @@ public static class Program
         var verbose = new Option<bool>("--verbose") { Description = "log the actor system's informational messages" };
 
         var run = new Command("run", "start a run, or carry on the run already in its folder") { config, set, runDir, verbose };
-        run.SetAction((result, _) => RunCommand.RunAsync(result.GetValue(config), result.GetValue(set) ?? [], result.GetValue(runDir), result.GetValue(verbose)));
+        run.SetAction((result, _) => RunCommand.RunAsync(result.GetValue(config), result.GetValue(set) ?? [], result.GetValue(runDir), result.GetValue(verbose), shutdown));
         root.Subcommands.Add(run);
 
         var dir = new Argument<string>("DIR") { Description = "the run folder" };
         var resume = new Command("resume", "carry on a stopped run with the configuration stored in its run.json") { dir, set, verbose };
-        resume.SetAction((result, _) => RunCommand.ResumeAsync(result.GetValue(dir)!, result.GetValue(set) ?? [], result.GetValue(verbose)));
+        resume.SetAction((result, _) => RunCommand.ResumeAsync(result.GetValue(dir)!, result.GetValue(set) ?? [], result.GetValue(verbose), shutdown));
         root.Subcommands.Add(resume);
 
         return root;

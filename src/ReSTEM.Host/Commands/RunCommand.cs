@@ -13,14 +13,14 @@ namespace ReSTEM.Host.Commands;
 public static class RunCommand
 {
     /// <summary>Runs with the configuration file <paramref name="configFile"/> and overrides; returns the exit code.</summary>
-    public static Task<int> RunAsync(string? configFile, IReadOnlyList<string> overrides, string? runDir, bool verbose)
+    public static Task<int> RunAsync(string? configFile, IReadOnlyList<string> overrides, string? runDir, bool verbose, ProcessShutdown shutdown)
     {
         var document = HoconDocument.Load(configFile, overrides);
-        return ExecuteAsync(document, runDir, verbose);
+        return ExecuteAsync(document, runDir, verbose, shutdown);
     }
 
     /// <summary>Carries on the run in <paramref name="runDir"/> with the configuration stored in its manifest.</summary>
-    public static Task<int> ResumeAsync(string runDir, IReadOnlyList<string> overrides, bool verbose)
+    public static Task<int> ResumeAsync(string runDir, IReadOnlyList<string> overrides, bool verbose, ProcessShutdown shutdown)
     {
         var layout = new RunLayout(runDir);
         if (!File.Exists(layout.Manifest))
@@ -35,10 +35,10 @@ public static class RunCommand
             throw new ConfigurationError(e.Message, e);
         }
         var document = HoconDocument.FromText(manifest.Config, overrides, layout.Manifest);
-        return ExecuteAsync(document, runDir, verbose);
+        return ExecuteAsync(document, runDir, verbose, shutdown);
     }
 
-    private static async Task<int> ExecuteAsync(HoconDocument document, string? runDir, bool verbose)
+    private static async Task<int> ExecuteAsync(HoconDocument document, string? runDir, bool verbose, ProcessShutdown shutdown)
     {
         var options = RunOptionsBinder.Bind(document);
         var observer = new ConsoleObserver(System.Console.Error, TimeSpan.FromSeconds(2));
@@ -48,7 +48,7 @@ public static class RunCommand
         var device = DeviceResolver.Resolve(run.Device);
         observer.Info($"task {options.Task}: {run.TrainProblems.Count} train, {run.ValidationProblems.Count} validation, {run.TestProblems.Count} test problems; model {options.Model.Base} on {device.Explanation}");
         var loader = new TorchPolicyLoader(run.Device, new GeneratorOptions { MaxConcurrentSequences = options.Sampling.MaxConcurrentSequences });
-        var outcome = await RunHost.RunAsync(run, loader, task.Task.Verifier, verbose);
+        var outcome = await RunHost.RunAsync(run, loader, task.Task.Verifier, verbose, shutdown);
         var manifest = outcome.Manifest ?? (run.Manifests.Exists ? run.Manifests.Load() : null);
         if (manifest is not null)
         {

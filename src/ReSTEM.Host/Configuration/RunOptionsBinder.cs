@@ -213,7 +213,15 @@ public static class RunOptionsBinder
         {
             try
             {
-                return config.GetStringList(key).ToList();
+                var values = config.GetStringList(key).ToList();
+                // Akka's HOCON parser reads a quoted string of only white space ("\n\n") as empty.
+                if (values.Any(v => v.Length == 0))
+                    throw Error(key, Raw(key), "non-empty strings; a stop string of only white space such as \"\\n\\n\" cannot be written in HOCON here, end it with visible text (e.g. \"\\nQ:\")");
+                return values;
+            }
+            catch (ConfigurationError)
+            {
+                throw;
             }
             catch (Exception e)
             {

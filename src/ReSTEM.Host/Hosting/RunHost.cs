@@ -22,10 +22,9 @@ public static class RunHost
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(8);
 
     /// <summary>Runs <paramref name="run"/>; returns how it ended.</summary>
-    public static async Task<RunOutcome> RunAsync(RunContext run, IPolicyLoader loader, IVerifier verifier, bool verbose)
+    public static async Task<RunOutcome> RunAsync(RunContext run, IPolicyLoader loader, IVerifier verifier, bool verbose, ProcessShutdown signals)
     {
         var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var signals = new SignalLifetime();
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = StopTimeout);
         builder.Services.AddSingleton<IHostLifetime>(signals);
@@ -39,7 +38,7 @@ public static class RunHost
         await host.StartAsync().ConfigureAwait(false);
 
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using (signals.Stopping.Register(() => stopping.TrySetResult()))
+        await using (signals.Requested.Register(() => stopping.TrySetResult()))
         {
             await Task.WhenAny(outcome.Task, stopping.Task).ConfigureAwait(false);
         }
@@ -53,7 +52,7 @@ public static class RunHost
             System.Console.Error.WriteLine("warning: native work did not stop in time; the process may end abruptly (the run can still be carried on)");
         if (stoppedByRequest || !outcome.Task.IsCompleted)
         {
-            return new RunOutcome(false, 0, $"stopped on {signals.SignalName ?? "request"}; the run can be carried on with: ./run.sh resume {run.Layout.Root}", null);
+            return new RunOutcome(false, 0, $"stopped on {signals.Reason ?? "request"}; the run can be carried on with: ./run.sh resume {run.Layout.Root}", null);
         }
         return await outcome.Task.ConfigureAwait(false);
     }
