@@ -73,7 +73,8 @@ public sealed class SampleStoreTests
 
         Assert.Single(store.PartFiles(1));
         Assert.Empty(store.ForeignFiles(1));
-        Assert.Equal(1, store.RemoveLeftovers(1));
+        Directory.CreateDirectory(Path.Combine(dir.Path, AtomicFile.TempPrefix + "x-checkpoint"));
+        Assert.Equal(2, RunFolder.RemoveLeftovers(layout));
         Assert.Single(Directory.GetFiles(layout.Samples(1)));
     }
 

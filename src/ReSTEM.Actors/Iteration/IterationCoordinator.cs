@@ -104,6 +104,8 @@ public sealed class IterationCoordinator : ReceiveActor
         var evaluator = new PolicyEvaluator(_run.Task, verificationService, _options.Sampling.Decoding);
         _trainer = Context.ActorOf(TrainerActor.Props(_run, new MStepRunner(_run, evaluator)), "trainer");
         _evaluator = Context.ActorOf(EvaluatorActor.Props(_run, _loader, new CheckpointEvaluation(_run, evaluator)), "evaluator");
+        var removed = RunFolder.RemoveLeftovers(_run.Layout);
+        if (removed > 0) _run.Observer.Info($"removed {removed} unfinished temporary file(s) left by an interrupted write");
         Self.Tell(Continue.Instance);
     }
 
@@ -193,8 +195,6 @@ public sealed class IterationCoordinator : ReceiveActor
             await SaveAsync(new IterationRecord { Iteration = iteration, Phase = IterationPhase.Sampling });
 
         var store = _run.Samples;
-        var removed = store.RemoveLeftovers(iteration);
-        if (removed > 0) _run.Observer.Info($"iteration {iteration}: removed {removed} unfinished part file(s) left by an interrupted write");
         if (store.ForeignFiles(iteration) is { Count: > 0 } foreign)
         {
             Fail(2, new DamagedFileException(foreign[0], "it is not a sample part this program wrote").Message);

@@ -44,6 +44,10 @@ public static class RunCommand
         var observer = new ConsoleObserver(System.Console.Error, TimeSpan.FromSeconds(2));
         var dir = RunStarter.RunDirectory(options, runDir);
         await using var task = TaskCatalog.Create(options);
+        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any() && !File.Exists(new RunLayout(dir).Manifest))
+            throw new ConfigurationError($"{dir} exists, is not empty and has no run.json: it is not a run folder. Choose another restem.run-name or --run-dir.");
+        using var runLock = RunLock.TryAcquire(new RunLayout(dir))
+            ?? throw new ConfigurationError($"another restem process is working on {dir} (see {RunLock.PathOf(new RunLayout(dir))}); wait for it to finish or stop it first");
         var run = await RunStarter.OpenAsync(document, options, dir, task.Task, observer, CancellationToken.None);
         var device = DeviceResolver.Resolve(run.Device);
         observer.Info($"task {options.Task}: {run.TrainProblems.Count} train, {run.ValidationProblems.Count} validation, {run.TestProblems.Count} test problems; model {options.Model.Base} on {device.Explanation}");

@@ -49,8 +49,6 @@ public static class RunStarter
         }
         else
         {
-            if (Directory.Exists(runDir) && Directory.EnumerateFileSystemEntries(runDir).Any())
-                throw new ConfigurationError($"{runDir} exists, is not empty and has no run.json: it is not a run folder. Choose another restem.run-name or --run-dir.");
             Directory.CreateDirectory(runDir);
             runId = $"{options.RunName}-{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
             await manifests.SaveAsync(new RunManifest

@@ -72,20 +72,6 @@ public sealed partial class SampleStore
             .ToList();
     }
 
-    /// <summary>Removes temporary files left by a write that a crash interrupted; they were never committed data.</summary>
-    public int RemoveLeftovers(int iteration)
-    {
-        var dir = _layout.Samples(iteration);
-        if (!Directory.Exists(dir)) return 0;
-        var removed = 0;
-        foreach (var temp in Directory.EnumerateFiles(dir, AtomicFile.TempPrefix + "*"))
-        {
-            File.Delete(temp);
-            removed++;
-        }
-        return removed;
-    }
-
     /// <summary>
     /// Reads only the <c>problem_id</c> and <c>sample_index</c> columns of every part: which
     /// sample indexes each problem has, and any (problem, index) pair stored twice.
