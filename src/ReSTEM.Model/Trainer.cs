@@ -85,11 +85,7 @@ public sealed class Trainer : IDisposable
                     stepLoss += loss.item<float>();
                     tokens += batch.Sum(e => (long)e.Ids.Length);
                 }
-                using (var scope = NewDisposeScope())
-                {
-                    _optimizer.ClipGradients(_options.GradientClip);
-                    _optimizer.Step(lr);
-                }
+                _optimizer.Step(lr, _options.GradientClip);
                 model.zero_grad();
                 _step++;
                 steps++;

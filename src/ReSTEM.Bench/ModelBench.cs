@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using ReSTEM.Core.Sampling;
+using ReSTEM.Core.Training;
+using ReSTEM.Model;
+using static TorchSharp.torch;
+
+namespace ReSTEM.Bench;
+
+/// <summary>
+/// <c>model</c>: decode and training throughput of the model engine. On the CPU: the built-in
+/// ~0.8M-parameter char model (d=128, 4 layers). On CUDA: a randomly initialised
+/// Qwen2-0.5B-shaped model in bfloat16 at 1 / 256 / 1024 concurrent sequences (128-token prompts,
+/// 256 new tokens, top-k 40, T 0.7) and training on 8 x 1024 tokens. Sequences never stop early
+/// (no EOS), so every sequence produces all of its new tokens.
+/// Options: <c>--quick</c> (fewer sequences and steps), <c>--cpu-only</c>, <c>--gpu-only</c>.
+/// </summary>
+internal static class ModelBench
+{
+    public static int Run(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var cpuOnly = args.Contains("--cpu-only");
+        var gpuOnly = args.Contains("--gpu-only");
+        Console.WriteLine($"model engine benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} logical CPUs, torch threads {get_num_threads()}");
+        if (!gpuOnly) RunCpu(quick);
+        if (!cpuOnly) RunCuda(quick);
+        return 0;
+    }
+
+    private static void RunCpu(bool quick)
+    {
+        var tokenizer = new CharTokenizer();
+        var config = ModelConfig.BuiltIn(tokenizer.VocabSize, hidden: 128, layers: 4, heads: 4, kvHeads: 4, intermediate: 352, maxPositions: 512);
+        using var policy = Policy.CreateRandom(config, tokenizer, DeviceOptions.Cpu, seed: 1);
+        Console.WriteLine($"CPU: built-in char model, {policy.ParameterCount:N0} parameters ({policy.Device.Explanation})");
+        foreach (var sequences in quick ? new[] { 1, 64 } : [1, 64, 256])
+            Decode(policy, sequences, promptTokens: 128, newTokens: quick ? 64 : 256);
+        Train(policy, batch: 64, sequenceTokens: 96, steps: quick ? 5 : 30);
+    }
+
+    private static void RunCuda(bool quick)
+    {
+        if (!DeviceResolver.IsCudaAvailable(out var why))
+        {
+            Console.WriteLine($"CUDA: skipped, no usable CUDA ({why}). The GPU rows need a CUDA libtorch (RESTEM_LIBTORCH or an installed PyTorch).");
+            return;
+        }
+        var config = new ModelConfig
+        {
+            ModelType = "qwen2", VocabSize = 151936, HiddenSize = 896, IntermediateSize = 4864, NumHiddenLayers = 24,
+            NumAttentionHeads = 14, NumKeyValueHeads = 2, MaxPositionEmbeddings = 4096, RmsNormEps = 1e-6, RopeTheta = 1e6,
+            TieWordEmbeddings = true, AttentionBias = true, EosTokenIds = [],
+        };
+        using var policy = Policy.CreateRandom(config, new CharTokenizer(), new DeviceOptions { Device = "cuda", DType = "bfloat16" }, seed: 1);
+        Console.WriteLine($"CUDA: Qwen2-0.5B-shaped random model, {policy.ParameterCount:N0} parameters ({policy.Device.Explanation})");
+        foreach (var sequences in quick ? new[] { 1, 256 } : [1, 256, 1024])
+            Decode(policy, sequences, promptTokens: 128, newTokens: quick ? 64 : 256);
+        Train(policy, batch: 8, sequenceTokens: 1024, steps: quick ? 3 : 10);
+    }
+
+    private static void Decode(Policy policy, int sequences, int promptTokens, int newTokens)
+    {
+        var options = new SamplingOptions { Temperature = 0.7, TopK = 40, MaxNewTokens = newTokens };
+        var generatorOptions = new GeneratorOptions { MaxConcurrentSequences = sequences };
+        var random = new Random(sequences);
+        var vocab = policy.Tokenizer.VocabSize;
+        var prompts = Enumerable.Range(0, sequences).Select(_ => Enumerable.Range(0, promptTokens).Select(_ => random.Next(4, vocab)).ToArray()).ToArray();
+        var seeds = prompts.Select((_, i) => (IReadOnlyList<long>)[i]).ToArray();
+
+        long Once(int[][] p, IReadOnlyList<long>[] s, SamplingOptions o)
+        {
+            using var noGrad = no_grad();
+            policy.Model.FreezeComputeWeights();
+            try
+            {
+                using var run = new GenerationRun(policy.Model, policy.Tokenizer, [], p, s, o, generatorOptions);
+                return run.Run(CancellationToken.None).Sum(g => (long)g.Tokens.Length);
+            }
+            finally
+            {
+                policy.Model.ReleaseComputeWeights();
+            }
+        }
+
+        Once(prompts, seeds, options with { MaxNewTokens = 8 });
+        Synchronize(policy);
+        var clock = Stopwatch.StartNew();
+        var tokens = Once(prompts, seeds, options);
+        Synchronize(policy);
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"  decode  {sequences,5} seqs x {newTokens} new tokens (prompt {promptTokens}, top-k 40, T 0.7): {tokens / seconds,12:N0} new tokens/s  ({seconds:F2} s, prefill included)");
+    }
+
+    private static void Train(Policy policy, int batch, int sequenceTokens, int steps)
+    {
+        // Pre-training layout: BOS + text + EOS, so text of (sequenceTokens - 1) chars gives sequenceTokens inputs.
+        var random = new Random(5);
+        string Text() => new(Enumerable.Range(0, sequenceTokens - 1).Select(_ => (char)random.Next(32, 127)).ToArray());
+        var warmup = Enumerable.Range(0, batch * 2).Select(_ => new TrainingExample("", Text())).ToArray();
+        var examples = Enumerable.Range(0, batch * steps).Select(_ => new TrainingExample("", Text())).ToArray();
+        var options = new TrainingOptions { Epochs = 1, BatchSize = batch, MaxSequenceLength = sequenceTokens + 1, WarmupSteps = 2, LearningRate = 1e-4 };
+        using (var trainer = new Trainer(policy, options, warmup.Length)) trainer.TrainEpoch(warmup, 0, null, CancellationToken.None);
+        Synchronize(policy);
+        using var timed = new Trainer(policy, options, examples.Length);
+        var report = timed.TrainEpoch(examples, 0, null, CancellationToken.None);
+        Synchronize(policy);
+        Console.WriteLine($"  train   batch {batch} x {sequenceTokens} tokens, AdamW, {report.Steps} steps: {report.TokensPerSecond,12:N0} tokens/s  (loss {report.Loss:F3})");
+    }
+
+    private static void Synchronize(Policy policy)
+    {
+        if (policy.Device.IsCuda) cuda.synchronize(policy.Device.Device);
+    }
+}
