@@ -172,7 +172,7 @@ internal sealed class GenerationRun : IDisposable
         var kv = new List<(Tensor Keys, Tensor Values)>();
         var hidden = _model.Hidden(input, kv);
         var lastHidden = hidden.reshape(-1, hidden.shape[2]).index_select(0, tensor(last).to(_model.Device));
-        return (kv, _model.LmHead(lastHidden));
+        return (kv, _model.LmHeadInComputeType(lastHidden));
     }
 
     private void Start(List<(int Seq, int Slot)> assignments, List<int> groupPrompts, List<(Tensor Keys, Tensor Values)> kv, Tensor logits)

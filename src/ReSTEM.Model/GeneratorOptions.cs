@@ -17,7 +17,7 @@ public sealed record GeneratorOptions
     /// device busier without synchronisation; a finished sequence may compute up to this many
     /// steps that are thrown away.
     /// </summary>
-    public int SyncInterval { get; init; } = 8;
+    public int SyncInterval { get; init; } = 16;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first value out of range.</summary>
     public void Validate()
