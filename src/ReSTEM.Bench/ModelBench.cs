@@ -12,7 +12,7 @@ namespace ReSTEM.Bench;
 /// Qwen2-0.5B-shaped model in bfloat16 at 1 / 256 / 1024 concurrent sequences (128-token prompts,
 /// 256 new tokens, top-k 40, T 0.7) and training on 8 x 1024 tokens. Sequences never stop early
 /// (no EOS), so every sequence produces all of its new tokens.
-/// Options: <c>--quick</c> (fewer sequences and steps), <c>--cpu-only</c>, <c>--gpu-only</c>.
+/// Options: <c>--quick</c> (fewer sequences and steps), <c>--cpu-only</c>, <c>--gpu-only</c>, <c>--threads N</c> (torch CPU threads).
 /// </summary>
 internal static class ModelBench
 {
@@ -21,6 +21,8 @@ internal static class ModelBench
         var quick = args.Contains("--quick");
         var cpuOnly = args.Contains("--cpu-only");
         var gpuOnly = args.Contains("--gpu-only");
+        var threadsAt = Array.IndexOf(args, "--threads");
+        if (threadsAt >= 0 && threadsAt + 1 < args.Length) set_num_threads(int.Parse(args[threadsAt + 1], System.Globalization.CultureInfo.InvariantCulture));
         Console.WriteLine($"model engine benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} logical CPUs, torch threads {get_num_threads()}");
         if (!gpuOnly) RunCpu(quick);
         if (!cpuOnly) RunCuda(quick);

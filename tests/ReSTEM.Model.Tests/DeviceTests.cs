@@ -37,6 +37,22 @@ public sealed class DeviceTests
         if (!cuda) Assert.Throws<InvalidOperationException>(() => DeviceResolver.Resolve(new DeviceOptions { Device = "cuda" }));
     }
 
+    [Fact]
+    public void Cpu_threads_are_applied_when_set()
+    {
+        var before = get_num_threads();
+        try
+        {
+            DeviceResolver.Resolve(new DeviceOptions { Device = "cpu", CpuThreads = 1 });
+            Assert.Equal(1, get_num_threads());
+            Assert.Throws<ArgumentException>(() => DeviceResolver.Resolve(new DeviceOptions { Device = "cpu", CpuThreads = -1 }));
+        }
+        finally
+        {
+            set_num_threads(before);
+        }
+    }
+
     [Theory]
     [InlineData("gpu", "float32", "device")]
     [InlineData("cuda:x", "float32", "device")]
