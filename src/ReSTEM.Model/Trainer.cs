@@ -74,18 +74,21 @@ public sealed class Trainer : IDisposable
                 var group = batches.Skip(first).Take(_options.GradientAccumulation).ToArray();
                 var stepTokens = group.Sum(b => b.Sum(e => (long)e.LossTokens));
                 lr = Schedule.At(Math.Min(_step, TotalSteps - 1));
-                double stepLoss = 0;
                 model.zero_grad();
+                // The step's loss is summed on the device and read once after the update, so the
+                // host never waits for the device between micro-batches.
+                using var stepLossSum = zeros([], ScalarType.Float32, model.Device);
                 foreach (var batch in group)
                 {
                     ct.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
                     var loss = BatchLossSum(batch) / Math.Max(1, stepTokens);
                     loss.backward();
-                    stepLoss += loss.item<float>();
+                    stepLossSum.add_(loss.detach());
                     tokens += batch.Sum(e => (long)e.Ids.Length);
                 }
                 _optimizer.Step(lr, _options.GradientClip);
+                var stepLoss = (double)stepLossSum.item<float>();
                 model.zero_grad();
                 _step++;
                 steps++;
