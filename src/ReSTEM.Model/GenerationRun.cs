@@ -22,19 +22,19 @@ internal sealed class GenerationRun : IDisposable
     private readonly int[] _seqPrompt;
     private readonly long[] _seqSeed;
     private readonly GeneratedSequence?[] _results;
-    private readonly long _slots;
+    private long _slots;
     private readonly long _capacity;
-    private readonly KvCache _cache;
-    private readonly Tensor _tok;
-    private readonly Tensor _pos;
-    private readonly Tensor _seedLo;
-    private readonly Tensor _seedHi;
-    private readonly Tensor _step;
-    private readonly Tensor _out;
-    private readonly int[] _slotSeq;
-    private readonly List<int>[] _slotTokens;
-    private readonly int[] _slotLimit;
-    private readonly long[] _slotPos;
+    private KvCache _cache;
+    private Tensor _tok;
+    private Tensor _pos;
+    private Tensor _seedLo;
+    private Tensor _seedHi;
+    private Tensor _step;
+    private Tensor _out;
+    private int[] _slotSeq;
+    private List<int>[] _slotTokens;
+    private int[] _slotLimit;
+    private long[] _slotPos;
     private int _next;
     private (int Prompt, List<(Tensor Keys, Tensor Values)> Kv, Tensor Logits)? _pending;
 
@@ -79,6 +79,7 @@ internal sealed class GenerationRun : IDisposable
             ct.ThrowIfCancellationRequested();
             AdmitWaiting();
             if (_slotSeq.All(s => s < 0)) break;
+            CompactWhenDraining();
             DecodeChunk();
         }
         return _results.Select(r => r!).ToArray();
@@ -201,6 +202,40 @@ internal sealed class GenerationRun : IDisposable
             _slotPos[slot] = positions[i];
             _slotLimit[slot] = (int)Math.Min(_sampling.MaxNewTokens, _capacity - positions[i]);
         }
+    }
+
+    /// <summary>
+    /// Once nothing waits, a batch that is at most half busy moves its live sequences into a
+    /// smaller batch, so the last long sequences do not pay for idle slots. Shapes change at most
+    /// log2(slots) times per call.
+    /// </summary>
+    private void CompactWhenDraining()
+    {
+        if (_next < _seqSeed.Length) return;
+        var live = Enumerable.Range(0, (int)_slots).Where(b => _slotSeq[b] >= 0).ToArray();
+        if (live.Length == 0 || live.Length * 2 > _slots) return;
+        using var scope = NewDisposeScope();
+        var keep = tensor(live.Select(b => (long)b).ToArray()).to(_model.Device);
+        var cache = _cache.Select(keep);
+        _cache.Dispose();
+        _cache = cache;
+        Tensor Take(Tensor t)
+        {
+            var taken = t.index_select(0, keep).DetachFromDisposeScope();
+            t.Dispose();
+            return taken;
+        }
+        _tok = Take(_tok);
+        _pos = Take(_pos);
+        _seedLo = Take(_seedLo);
+        _seedHi = Take(_seedHi);
+        _step = Take(_step);
+        _out = Take(_out);
+        _slotSeq = live.Select(b => _slotSeq[b]).ToArray();
+        _slotTokens = live.Select(b => _slotTokens[b]).ToArray();
+        _slotLimit = live.Select(b => _slotLimit[b]).ToArray();
+        _slotPos = live.Select(b => _slotPos[b]).ToArray();
+        _slots = live.Length;
     }
 
     private void DecodeChunk()
