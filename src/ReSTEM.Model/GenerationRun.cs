@@ -257,7 +257,7 @@ internal sealed class GenerationRun : IDisposable
             _step.add_(1);
         }
         long[] host;
-        using (var scope = NewDisposeScope()) host = _out.narrow(1, 0, steps).cpu().data<long>().ToArray();
+        using (var scope = NewDisposeScope()) host = _out.narrow(1, 0, steps).contiguous().cpu().data<long>().ToArray();
         foreach (var b in active)
         {
             var from = _slotTokens[b].Count;
