@@ -126,10 +126,50 @@ public sealed class GeneratorTests
         var requests = new[] { new CompletionRequest("xyz", [1L, 2L]) };
         var greedy = generator.Generate(requests, new SamplingOptions { Temperature = 0, MaxNewTokens = 7 }, CancellationToken.None)[0];
         var topOne = generator.Generate(requests, new SamplingOptions { Temperature = 0.9, TopK = 1, MaxNewTokens = 7 }, CancellationToken.None)[0];
+        var nucleus = generator.Generate(requests, new SamplingOptions { Temperature = 0.9, TopK = 0, TopP = 1e-6, MaxNewTokens = 7 }, CancellationToken.None)[0];
         Assert.Equal(greedy[0].Text, topOne[0].Text);
         Assert.Equal(greedy[0].Text, topOne[1].Text);
+        Assert.Equal(greedy[0].Text, nucleus[0].Text);
+        Assert.Equal(greedy[0].Text, nucleus[1].Text);
         Assert.All(greedy, c => Assert.True(c.CompletionTokens <= 7));
         Assert.All(greedy, c => Assert.Equal(4, c.PromptTokens));
+    }
+
+    [Fact]
+    public void Long_prompts_keep_their_last_tokens()
+    {
+        using var policy = TestModels.TinyPolicy(seed: 23);
+        var generator = new Generator(policy, new GeneratorOptions { MaxPromptTokens = 4 }, "t");
+        var greedy = new SamplingOptions { Temperature = 0, MaxNewTokens = 5 };
+        var cut = generator.Generate([new CompletionRequest("a long prompt ending in wxyz", [1L])], greedy, CancellationToken.None)[0][0];
+        Assert.Equal(4, cut.PromptTokens);
+        var expected = generator.GenerateIds([[.. policy.Tokenizer.Encode("wxyz")]], [[1L]], greedy, CancellationToken.None)[0][0];
+        Assert.Equal(expected.Text, cut.Text);
+    }
+
+    [Fact]
+    public void An_hf_checkpoint_folder_with_a_bpe_tokenizer_generates_and_honours_stop_strings()
+    {
+        var dir = TestModels.TempDir();
+        TestModels.WriteTinyByteLevelTokenizer(dir, withBos: false);
+        var config = TestModels.TinyConfig() with { ModelType = "qwen2", AttentionBias = true, VocabSize = 261, BosTokenId = null, EosTokenIds = [259], PadTokenId = 259 };
+        var tokenizer = Tokenizers.Load(dir);
+        using (var created = Policy.CreateRandom(config, tokenizer, DeviceOptions.Cpu, 3)) created.Save(dir);
+        using var policy = Policy.Load(dir, DeviceOptions.Cpu);
+        Assert.IsType<HfTokenizer>(policy.Tokenizer);
+        var generator = new Generator(policy, new GeneratorOptions(), "hf");
+        Assert.Equal(policy.Tokenizer.Encode("he the"), generator.EncodePrompt("he the"));
+        var seeds = Enumerable.Range(0, 6).Select(i => (long)i).ToArray();
+        var free = generator.Generate([new CompletionRequest("he the", seeds)], Sampled with { MaxNewTokens = 30 }, CancellationToken.None)[0];
+        var victim = free.First(c => c.Text.Length >= 4 && c.Finish == FinishReason.Length);
+        var stop = victim.Text.Substring(2, 2);
+        var stopped = generator.Generate([new CompletionRequest("he the", seeds)], Sampled with { MaxNewTokens = 30, Stop = [stop] }, CancellationToken.None)[0];
+        for (var i = 0; i < seeds.Length; i++)
+        {
+            var at = free[i].Text.IndexOf(stop, StringComparison.Ordinal);
+            if (at < 0) Assert.Equal(free[i], stopped[i]);
+            else Assert.Equal((free[i].Text[..at], FinishReason.Stop), (stopped[i].Text, stopped[i].Finish));
+        }
     }
 
     [Fact]

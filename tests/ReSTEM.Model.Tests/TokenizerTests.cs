@@ -35,7 +35,7 @@ public sealed class TokenizerTests
     public void Hf_byte_level_bpe_applies_merges_handles_unicode_and_special_tokens()
     {
         var dir = TestModels.TempDir();
-        WriteTinyByteLevelTokenizer(dir, withBos: false);
+        TestModels.WriteTinyByteLevelTokenizer(dir, withBos: false);
         var t = Tokenizers.Load(dir);
         Assert.IsType<HfTokenizer>(t);
         var vocab = Vocabulary(dir);
@@ -56,7 +56,7 @@ public sealed class TokenizerTests
     public void Hf_tokenizer_takes_bos_from_its_post_processor_and_saves_its_files()
     {
         var dir = TestModels.TempDir();
-        WriteTinyByteLevelTokenizer(dir, withBos: true);
+        TestModels.WriteTinyByteLevelTokenizer(dir, withBos: true);
         var t = Tokenizers.Load(dir);
         Assert.Equal(Vocabulary(dir)["<|begin_of_text|>"], t.BosId);
         var copy = TestModels.TempDir();
@@ -83,49 +83,5 @@ public sealed class TokenizerTests
         var vocab = ((JsonObject)root["model"]!["vocab"]!).ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<int>());
         foreach (var added in (JsonArray)root["added_tokens"]!) vocab[added!["content"]!.GetValue<string>()] = added["id"]!.GetValue<int>();
         return vocab;
-    }
-
-    /// <summary>A GPT-2-style byte-level BPE: the 256 byte symbols, three merges, special tokens.</summary>
-    private static void WriteTinyByteLevelTokenizer(string dir, bool withBos)
-    {
-        var symbols = ByteSymbols();
-        var vocab = new JsonObject();
-        for (var b = 0; b < 256; b++) vocab[symbols[b].ToString()] = b;
-        vocab["he"] = 256;
-        vocab["Ġt"] = 257;
-        vocab["Ġthe"] = 258;
-        var added = new JsonArray(new JsonObject { ["id"] = 259, ["content"] = "<|endoftext|>", ["special"] = true });
-        if (withBos) added.Add(new JsonObject { ["id"] = 260, ["content"] = "<|begin_of_text|>", ["special"] = true });
-        var root = new JsonObject
-        {
-            ["version"] = "1.0",
-            ["added_tokens"] = added,
-            ["normalizer"] = null,
-            ["pre_tokenizer"] = new JsonObject { ["type"] = "ByteLevel", ["add_prefix_space"] = false, ["use_regex"] = true },
-            ["post_processor"] = withBos
-                ? new JsonObject { ["type"] = "TemplateProcessing", ["single"] = new JsonArray(new JsonObject { ["SpecialToken"] = new JsonObject { ["id"] = "<|begin_of_text|>" } }) }
-                : null,
-            ["decoder"] = new JsonObject { ["type"] = "ByteLevel" },
-            ["model"] = new JsonObject
-            {
-                ["type"] = "BPE",
-                ["vocab"] = vocab,
-                ["merges"] = new JsonArray("h e", "Ġ t", "Ġt he"),
-            },
-        };
-        File.WriteAllText(Path.Combine(dir, "tokenizer.json"), root.ToJsonString());
-        var config = new JsonObject { ["eos_token"] = "<|endoftext|>" };
-        if (withBos) config["bos_token"] = "<|begin_of_text|>";
-        File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), config.ToJsonString());
-    }
-
-    // GPT-2's reversible byte-to-character table.
-    private static char[] ByteSymbols()
-    {
-        var direct = Enumerable.Range('!', '~' - '!' + 1).Concat(Enumerable.Range('¡', '¬' - '¡' + 1)).Concat(Enumerable.Range('®', 'ÿ' - '®' + 1)).ToHashSet();
-        var table = new char[256];
-        var n = 0;
-        for (var b = 0; b < 256; b++) table[b] = direct.Contains(b) ? (char)b : (char)(256 + n++);
-        return table;
     }
 }
