@@ -87,10 +87,12 @@ internal static class ModelBench
         Once(prompts, seeds, options with { MaxNewTokens = 8 });
         Synchronize(policy);
         var clock = Stopwatch.StartNew();
+        var cpu = CpuSeconds();
         var tokens = Once(prompts, seeds, options);
         Synchronize(policy);
         var seconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"  decode  {sequences,5} seqs x {newTokens} new tokens (prompt {promptTokens}, top-k 40, T 0.7): {tokens / seconds,12:N0} new tokens/s  ({seconds:F2} s, prefill included)");
+        cpu = CpuSeconds() - cpu;
+        Console.WriteLine($"  decode  {sequences,5} seqs x {newTokens} new tokens (prompt {promptTokens}, top-k 40, T 0.7): {tokens / seconds,12:N0} new tokens/s  ({seconds:F2} s wall, {cpu:F2} s CPU, prefill included)");
     }
 
     private static void Train(Policy policy, int batch, int sequenceTokens, int steps)
@@ -104,9 +106,18 @@ internal static class ModelBench
         using (var trainer = new Trainer(policy, options, warmup.Length)) trainer.TrainEpoch(warmup, 0, null, CancellationToken.None);
         Synchronize(policy);
         using var timed = new Trainer(policy, options, examples.Length);
+        var cpu = CpuSeconds();
         var report = timed.TrainEpoch(examples, 0, null, CancellationToken.None);
         Synchronize(policy);
-        Console.WriteLine($"  train   batch {batch} x {sequenceTokens} tokens, AdamW, {report.Steps} steps: {report.TokensPerSecond,12:N0} tokens/s  (loss {report.Loss:F3})");
+        cpu = CpuSeconds() - cpu;
+        Console.WriteLine($"  train   batch {batch} x {sequenceTokens} tokens, AdamW, {report.Steps} steps: {report.TokensPerSecond,12:N0} tokens/s  ({report.Elapsed.TotalSeconds:F2} s wall, {cpu:F2} s CPU, loss {report.Loss:F3})");
+    }
+
+    // CPU time of the whole process: on a machine shared with other work, wall time alone says little.
+    private static double CpuSeconds()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime.TotalSeconds;
     }
 
     private static void Synchronize(Policy policy)
