@@ -35,6 +35,24 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void Over_long_examples_lose_the_start_of_their_prompt_first()
+    {
+        using var policy = TestModels.TinyPolicy();
+        using var trainer = new Trainer(policy, Options with { MaxSequenceLength = 8 }, 1);
+        var tok = policy.Tokenizer;
+        var e = trainer.Encode(new TrainingExample("0123456789", "ab"));
+        Assert.True(e.Truncated);
+        Assert.Equal([CharTokenizer.BosTokenId, .. tok.Encode("6789ab"), CharTokenizer.EosTokenId], e.Ids);
+        Assert.Equal(5, e.LossStart);
+        var longCompletion = trainer.Encode(new TrainingExample("xy", "abcdefghij"));
+        Assert.Equal([CharTokenizer.BosTokenId, .. tok.Encode("abcdefg")], longCompletion.Ids);
+        Assert.Equal(1, longCompletion.LossStart);
+        // Training on examples truncated this way still works (every step keeps loss tokens).
+        trainer.TrainEpoch([new TrainingExample("0123456789", "ab")], 0, null, CancellationToken.None);
+        Assert.Equal(1, trainer.Step);
+    }
+
+    [Fact]
     public void Loss_equals_the_hand_computed_weighted_nll_of_completion_tokens_only()
     {
         using var policy = TestModels.TinyPolicy(seed: 21);
