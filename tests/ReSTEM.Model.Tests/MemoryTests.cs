@@ -5,9 +5,6 @@ using static TorchSharp.torch;
 
 namespace ReSTEM.Model.Tests;
 
-[CollectionDefinition(nameof(MemoryTests), DisableParallelization = true)]
-public sealed class MemoryCollection;
-
 /// <summary>Long loops must hold flat memory: every tensor a step creates is released. Runs alone (live-tensor counts are process-wide).</summary>
 [Collection(nameof(MemoryTests))]
 public sealed class MemoryTests
