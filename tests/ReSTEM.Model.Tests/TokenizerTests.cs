@@ -50,6 +50,8 @@ public sealed class TokenizerTests
         Assert.Equal("ab", t.Decode([vocab["a"], eos, vocab["b"]]));
         Assert.Equal(eos, t.PadId);
         Assert.Equal(vocab.Values.Max() + 1, t.VocabSize);
+        // Ids of a model vocabulary padded past the tokenizer's decode to nothing.
+        Assert.Equal("ab", t.Decode([vocab["a"], t.VocabSize + 5, vocab["b"]]));
     }
 
     [Fact]
