@@ -24,6 +24,7 @@ internal sealed class GenerationRun : IDisposable
     private readonly GeneratedSequence?[] _results;
     private long _slots;
     private readonly long _capacity;
+    private readonly int _syncInterval;
     private KvCache _cache;
     private Tensor _tok;
     private Tensor _pos;
@@ -65,7 +66,8 @@ internal sealed class GenerationRun : IDisposable
         _seedLo = zeros(_slots, ScalarType.Int64, device).DetachFromDisposeScope();
         _seedHi = zeros(_slots, ScalarType.Int64, device).DetachFromDisposeScope();
         _step = zeros(_slots, ScalarType.Int64, device).DetachFromDisposeScope();
-        _out = zeros([_slots, options.SyncInterval], ScalarType.Int64, device).DetachFromDisposeScope();
+        _syncInterval = options.SyncIntervalFor(device.type == TorchSharp.DeviceType.CUDA);
+        _out = zeros([_slots, _syncInterval], ScalarType.Int64, device).DetachFromDisposeScope();
         _slotSeq = Enumerable.Repeat(-1, (int)_slots).ToArray();
         _slotTokens = Enumerable.Range(0, (int)_slots).Select(_ => new List<int>()).ToArray();
         _slotLimit = new int[_slots];
@@ -243,7 +245,7 @@ internal sealed class GenerationRun : IDisposable
         var active = Enumerable.Range(0, (int)_slots).Where(b => _slotSeq[b] >= 0).ToArray();
         // Slots that pass their limit inside a chunk decode a few throw-away tokens instead of
         // forcing an early synchronisation; their positions are clamped inside the cache.
-        var steps = Math.Min(_options.SyncInterval, active.Max(b => _slotLimit[b] - _slotTokens[b].Count));
+        var steps = Math.Min(_syncInterval, active.Max(b => _slotLimit[b] - _slotTokens[b].Count));
         var maxPos = active.Max(b => _slotPos[b]);
         for (var i = 0; i < steps; i++)
         {
