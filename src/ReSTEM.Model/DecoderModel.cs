@@ -102,8 +102,8 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor>
         var t = inputIds.shape[1];
         if (t > Config.MaxPositionEmbeddings) throw new ArgumentException($"sequence of {t} tokens is longer than max_position_embeddings={Config.MaxPositionEmbeddings}");
         var (cos, sin) = Rope();
-        var cosT = cos.narrow(0, 0, t);
-        var sinT = sin.narrow(0, 0, t);
+        var cosT = cos.narrow(0, 0, t).view(1, t, 1, -1);
+        var sinT = sin.narrow(0, 0, t).view(1, t, 1, -1);
         var x = Embed(inputIds);
         foreach (var layer in _layers) x = layer.ForwardFull(x, cosT, sinT, keys);
         return RmsNorm(x, _norm, Config.RmsNormEps);
@@ -118,8 +118,8 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor>
     {
         var b = tokens.shape[0];
         var (cos, sin) = Rope();
-        var cosB = cos.index_select(0, positions);
-        var sinB = sin.index_select(0, positions);
+        var cosB = cos.index_select(0, positions).view(b, 1, 1, -1);
+        var sinB = sin.index_select(0, positions).view(b, 1, 1, -1);
         var writeIndex = positions.view(b, 1, 1, 1).expand(b, Config.NumKeyValueHeads, 1, Config.EffectiveHeadDim);
         var mask = arange(span, device: Device).unsqueeze(0).le(positions.unsqueeze(1)).view(b, 1, 1, span);
         var x = Embed(tokens.view(b, 1));
