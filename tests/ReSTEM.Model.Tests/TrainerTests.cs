@@ -226,6 +226,20 @@ public sealed class TrainerTests
         Assert.Equal(Train(8, 1), Train(2, 4));
     }
 
+    [Fact]
+    public void Cancellation_stops_an_epoch_without_applying_the_interrupted_step()
+    {
+        using var policy = TestModels.TinyPolicy(seed: 73);
+        var digest = policy.WeightsDigest();
+        using var trainer = new Trainer(policy, Options, 8);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            trainer.TrainEpoch(Enumerable.Range(0, 8).Select(i => new TrainingExample($"{i}", "x")).ToArray(), 0, null, cts.Token));
+        Assert.Equal(0, trainer.Step);
+        Assert.Equal(digest, policy.WeightsDigest());
+    }
+
     private sealed class SynchronousProgress(List<TrainingProgress> sink) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => sink.Add(value);
