@@ -64,14 +64,14 @@ internal sealed class DecoderLayer : nn.Module
 
     /// <summary>
     /// Causal self-attention over the whole of <paramref name="x"/> [B, T, D] at positions 0..T-1
-    /// (training, parity checks, prefill). When <paramref name="keys"/> is given, the layer's
+    /// (training, parity checks, prefill), with RoPE tables shaped [1, T, 1, headDim]. When <paramref name="keys"/> is given, the layer's
     /// rotated keys and values [B, kvHeads, T, headDim] are added to it (the prefill's cache).
     /// </summary>
     public Tensor ForwardFull(Tensor x, Tensor cos, Tensor sinSigned, List<(Tensor Keys, Tensor Values)>? keys)
     {
         var (b, t) = (x.shape[0], x.shape[1]);
         var qkv = Project(RmsNorm(x, InputNorm), b, t);
-        var (q, k, v) = SplitRotated(qkv, cos.view(1, t, 1, _headDim), sinSigned.view(1, t, 1, _headDim));
+        var (q, k, v) = SplitRotated(qkv, cos, sinSigned);
         keys?.Add((k, v));
         var group = _heads / _kvHeads;
         if (group > 1)
@@ -87,13 +87,14 @@ internal sealed class DecoderLayer : nn.Module
     /// <summary>
     /// One decode step for every slot of the cache: <paramref name="x"/> [B, 1, D]
     /// holds each slot's newest token, written to the cache (<paramref name="cacheKeys"/>, <paramref name="cacheValues"/>) at the slot's own position, then
-    /// attended over the cache's first <paramref name="span"/> positions under <paramref name="mask"/> [B, 1, 1, span].
+    /// attended over the cache's first <paramref name="span"/> positions under <paramref name="mask"/> [B, 1, 1, span];
+    /// RoPE tables are shaped [B, 1, 1, headDim].
     /// </summary>
     public Tensor ForwardStep(Tensor x, Tensor cos, Tensor sinSigned, Tensor writeIndex, Tensor mask, Tensor cacheKeys, Tensor cacheValues, long span)
     {
         var b = x.shape[0];
         var qkv = Project(RmsNorm(x, InputNorm), b, 1);
-        var (q, k, v) = SplitRotated(qkv, cos.view(b, 1, 1, _headDim), sinSigned.view(b, 1, 1, _headDim));
+        var (q, k, v) = SplitRotated(qkv, cos, sinSigned);
         cacheKeys.scatter_(2, writeIndex, k);
         cacheValues.scatter_(2, writeIndex, v);
         // The query heads of one key/value group attend as extra query rows of that group, so

@@ -92,15 +92,18 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor>
     public Tensor Hidden(Tensor inputIds) => Hidden(inputIds, null);
 
     /// <summary>Logits (float32) for hidden states [..., D].</summary>
-    public Tensor LmHead(Tensor hidden) => F.linear(hidden, Compute(_lmHead ?? _embed)).to(ScalarType.Float32);
+    public Tensor LmHead(Tensor hidden) => LmHeadInComputeType(hidden).to(ScalarType.Float32);
+
+    /// <summary>Logits in the compute precision: sampling selects top-k candidates before widening, so only k values per row are cast.</summary>
+    internal Tensor LmHeadInComputeType(Tensor hidden) => F.linear(hidden, Compute(_lmHead ?? _embed));
 
     internal Tensor Hidden(Tensor inputIds, List<(Tensor Keys, Tensor Values)>? keys)
     {
         var t = inputIds.shape[1];
         if (t > Config.MaxPositionEmbeddings) throw new ArgumentException($"sequence of {t} tokens is longer than max_position_embeddings={Config.MaxPositionEmbeddings}");
         var (cos, sin) = Rope();
-        var cosT = cos.narrow(0, 0, t);
-        var sinT = sin.narrow(0, 0, t);
+        var cosT = cos.narrow(0, 0, t).view(1, t, 1, -1);
+        var sinT = sin.narrow(0, 0, t).view(1, t, 1, -1);
         var x = Embed(inputIds);
         foreach (var layer in _layers) x = layer.ForwardFull(x, cosT, sinT, keys);
         return RmsNorm(x, _norm, Config.RmsNormEps);
@@ -109,20 +112,20 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor>
     /// <summary>
     /// One decode step: <paramref name="tokens"/> [B] are written at <paramref name="positions"/> [B]
     /// of <paramref name="cache"/> and attend over its first <paramref name="span"/> positions.
-    /// Returns float32 logits [B, V].
+    /// Returns logits [B, V] in the compute precision.
     /// </summary>
     internal Tensor Step(Tensor tokens, Tensor positions, KvCache cache, long span)
     {
         var b = tokens.shape[0];
         var (cos, sin) = Rope();
-        var cosB = cos.index_select(0, positions);
-        var sinB = sin.index_select(0, positions);
+        var cosB = cos.index_select(0, positions).view(b, 1, 1, -1);
+        var sinB = sin.index_select(0, positions).view(b, 1, 1, -1);
         var writeIndex = positions.view(b, 1, 1, 1).expand(b, Config.NumKeyValueHeads, 1, Config.EffectiveHeadDim);
         var mask = arange(span, device: Device).unsqueeze(0).le(positions.unsqueeze(1)).view(b, 1, 1, span);
         var x = Embed(tokens.view(b, 1));
         for (var i = 0; i < _layers.Length; i++)
             x = _layers[i].ForwardStep(x, cosB, sinB, writeIndex, mask, cache.Keys[i], cache.Values[i], span);
-        return LmHead(RmsNorm(x, _norm, Config.RmsNormEps).view(b, -1));
+        return LmHeadInComputeType(RmsNorm(x, _norm, Config.RmsNormEps).view(b, -1));
     }
 
     /// <summary>
@@ -241,6 +244,8 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor>
         var dim = config.EffectiveHeadDim;
         // As HF: inverse frequencies in float32 from an int64 range, angles as a float32 product.
         var invFreq = 1.0 / pow(config.RopeTheta, arange(0, dim, 2, ScalarType.Int64).to(ScalarType.Float32) / dim);
+        if (config.RopeScaling is { } scaling)
+            invFreq = tensor(scaling.Apply(invFreq.to(ScalarType.Float64).data<double>().ToArray())).to(ScalarType.Float32);
         var angles = arange(config.MaxPositionEmbeddings, ScalarType.Int64).to(ScalarType.Float32).unsqueeze(1) * invFreq.to(ScalarType.Float32).unsqueeze(0);
         var cos = cat([angles.cos(), angles.cos()], 1);
         var sin = angles.sin();

@@ -12,6 +12,13 @@ public sealed record DeviceOptions
     /// </summary>
     public string DType { get; init; } = "float32";
 
+    /// <summary>
+    /// Threads libtorch uses for CPU work (process-wide); 0 keeps libtorch's default (one per core).
+    /// On a small machine shared with other busy processes (verifiers, builds), 1 avoids threads
+    /// waiting on each other while descheduled, which can slow small models by an order of magnitude.
+    /// </summary>
+    public int CpuThreads { get; init; }
+
     /// <summary>CPU, float32: what tests and the built-in model use.</summary>
     public static DeviceOptions Cpu { get; } = new() { Device = "cpu" };
 
@@ -22,6 +29,7 @@ public sealed record DeviceOptions
         var deviceOk = device is "auto" or "cpu" or "cuda"
             || (device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device[5..], out var index) && index >= 0);
         if (!deviceOk) throw new ArgumentException($"device must be auto, cpu, cuda or cuda:N, got '{Device}'");
+        if (CpuThreads < 0) throw new ArgumentException($"cpu-threads must be >= 0 (0 = one per core), got {CpuThreads}");
         if (DType.Trim().ToLowerInvariant() is not ("float32" or "bfloat16" or "float16" or "fp32" or "bf16" or "fp16"))
             throw new ArgumentException($"dtype must be float32, bfloat16 or float16, got '{DType}'");
     }

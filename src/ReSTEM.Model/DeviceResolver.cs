@@ -29,6 +29,7 @@ public static class DeviceResolver
     public static ResolvedDevice Resolve(DeviceOptions options)
     {
         options.Validate();
+        if (options.CpuThreads > 0 && get_num_threads() != options.CpuThreads) set_num_threads(options.CpuThreads);
         var wanted = options.Device.Trim().ToLowerInvariant();
         var dtype = options.DType.Trim().ToLowerInvariant() switch
         {

@@ -22,19 +22,20 @@ internal sealed class GenerationRun : IDisposable
     private readonly int[] _seqPrompt;
     private readonly long[] _seqSeed;
     private readonly GeneratedSequence?[] _results;
-    private readonly long _slots;
+    private long _slots;
     private readonly long _capacity;
-    private readonly KvCache _cache;
-    private readonly Tensor _tok;
-    private readonly Tensor _pos;
-    private readonly Tensor _seedLo;
-    private readonly Tensor _seedHi;
-    private readonly Tensor _step;
-    private readonly Tensor _out;
-    private readonly int[] _slotSeq;
-    private readonly List<int>[] _slotTokens;
-    private readonly int[] _slotLimit;
-    private readonly long[] _slotPos;
+    private readonly int _syncInterval;
+    private KvCache _cache;
+    private Tensor _tok;
+    private Tensor _pos;
+    private Tensor _seedLo;
+    private Tensor _seedHi;
+    private Tensor _step;
+    private Tensor _out;
+    private int[] _slotSeq;
+    private List<int>[] _slotTokens;
+    private int[] _slotLimit;
+    private long[] _slotPos;
     private int _next;
     private (int Prompt, List<(Tensor Keys, Tensor Values)> Kv, Tensor Logits)? _pending;
 
@@ -65,7 +66,8 @@ internal sealed class GenerationRun : IDisposable
         _seedLo = zeros(_slots, ScalarType.Int64, device).DetachFromDisposeScope();
         _seedHi = zeros(_slots, ScalarType.Int64, device).DetachFromDisposeScope();
         _step = zeros(_slots, ScalarType.Int64, device).DetachFromDisposeScope();
-        _out = zeros([_slots, options.SyncInterval], ScalarType.Int64, device).DetachFromDisposeScope();
+        _syncInterval = options.SyncIntervalFor(device.type == TorchSharp.DeviceType.CUDA);
+        _out = zeros([_slots, _syncInterval], ScalarType.Int64, device).DetachFromDisposeScope();
         _slotSeq = Enumerable.Repeat(-1, (int)_slots).ToArray();
         _slotTokens = Enumerable.Range(0, (int)_slots).Select(_ => new List<int>()).ToArray();
         _slotLimit = new int[_slots];
@@ -79,6 +81,7 @@ internal sealed class GenerationRun : IDisposable
             ct.ThrowIfCancellationRequested();
             AdmitWaiting();
             if (_slotSeq.All(s => s < 0)) break;
+            CompactWhenDraining();
             DecodeChunk();
         }
         return _results.Select(r => r!).ToArray();
@@ -172,7 +175,7 @@ internal sealed class GenerationRun : IDisposable
         var kv = new List<(Tensor Keys, Tensor Values)>();
         var hidden = _model.Hidden(input, kv);
         var lastHidden = hidden.reshape(-1, hidden.shape[2]).index_select(0, tensor(last).to(_model.Device));
-        return (kv, _model.LmHead(lastHidden));
+        return (kv, _model.LmHeadInComputeType(lastHidden));
     }
 
     private void Start(List<(int Seq, int Slot)> assignments, List<int> groupPrompts, List<(Tensor Keys, Tensor Values)> kv, Tensor logits)
@@ -203,12 +206,46 @@ internal sealed class GenerationRun : IDisposable
         }
     }
 
+    /// <summary>
+    /// Once nothing waits, a batch that is at most half busy moves its live sequences into a
+    /// smaller batch, so the last long sequences do not pay for idle slots. Shapes change at most
+    /// log2(slots) times per call.
+    /// </summary>
+    private void CompactWhenDraining()
+    {
+        if (_next < _seqSeed.Length) return;
+        var live = Enumerable.Range(0, (int)_slots).Where(b => _slotSeq[b] >= 0).ToArray();
+        if (live.Length == 0 || live.Length * 2 > _slots) return;
+        using var scope = NewDisposeScope();
+        var keep = tensor(live.Select(b => (long)b).ToArray()).to(_model.Device);
+        var cache = _cache.Select(keep);
+        _cache.Dispose();
+        _cache = cache;
+        Tensor Take(Tensor t)
+        {
+            var taken = t.index_select(0, keep).DetachFromDisposeScope();
+            t.Dispose();
+            return taken;
+        }
+        _tok = Take(_tok);
+        _pos = Take(_pos);
+        _seedLo = Take(_seedLo);
+        _seedHi = Take(_seedHi);
+        _step = Take(_step);
+        _out = Take(_out);
+        _slotSeq = live.Select(b => _slotSeq[b]).ToArray();
+        _slotTokens = live.Select(b => _slotTokens[b]).ToArray();
+        _slotLimit = live.Select(b => _slotLimit[b]).ToArray();
+        _slotPos = live.Select(b => _slotPos[b]).ToArray();
+        _slots = live.Length;
+    }
+
     private void DecodeChunk()
     {
         var active = Enumerable.Range(0, (int)_slots).Where(b => _slotSeq[b] >= 0).ToArray();
         // Slots that pass their limit inside a chunk decode a few throw-away tokens instead of
         // forcing an early synchronisation; their positions are clamped inside the cache.
-        var steps = Math.Min(_options.SyncInterval, active.Max(b => _slotLimit[b] - _slotTokens[b].Count));
+        var steps = Math.Min(_syncInterval, active.Max(b => _slotLimit[b] - _slotTokens[b].Count));
         var maxPos = active.Max(b => _slotPos[b]);
         for (var i = 0; i < steps; i++)
         {
@@ -222,7 +259,7 @@ internal sealed class GenerationRun : IDisposable
             _step.add_(1);
         }
         long[] host;
-        using (var scope = NewDisposeScope()) host = _out.narrow(1, 0, steps).cpu().data<long>().ToArray();
+        using (var scope = NewDisposeScope()) host = _out.narrow(1, 0, steps).contiguous().cpu().data<long>().ToArray();
         foreach (var b in active)
         {
             var from = _slotTokens[b].Count;

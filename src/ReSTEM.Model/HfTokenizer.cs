@@ -77,7 +77,14 @@ public sealed class HfTokenizer : ITokenizer
     }
 
     /// <inheritdoc />
-    public string Decode(IReadOnlyList<int> ids) => ids.Count == 0 ? "" : _bpe.Decode(ids, considerSpecialTokens: false);
+    public string Decode(IReadOnlyList<int> ids)
+    {
+        if (ids.Count == 0) return "";
+        // A model's vocabulary is often padded past the tokenizer's; such ids decode to nothing.
+        return _bpe.Decode(ids.All(IsKnown) ? ids : ids.Where(IsKnown).ToArray(), considerSpecialTokens: false);
+    }
+
+    private bool IsKnown(int id) => id >= 0 && id < VocabSize;
 
     /// <inheritdoc />
     public void Save(string dir)

@@ -17,6 +17,14 @@ internal sealed class KvCache : IDisposable
         Values = Enumerable.Range(0, config.NumHiddenLayers).Select(_ => zeros(shape, dtype, device).DetachFromDisposeScope()).ToArray();
     }
 
+    private KvCache(Tensor[] keys, Tensor[] values, long capacity)
+    {
+        Keys = keys;
+        Values = values;
+        Slots = keys[0].shape[0];
+        Capacity = capacity;
+    }
+
     public long Slots { get; }
 
     public long Capacity { get; }
@@ -36,6 +44,12 @@ internal sealed class KvCache : IDisposable
             Values[i].narrow(2, 0, length).index_copy_(0, slots, v.index_select(0, sourceRows));
         }
     }
+
+    /// <summary>A new cache holding only the given slots' rows, in that order.</summary>
+    public KvCache Select(Tensor slots) => new(
+        Keys.Select(k => k.index_select(0, slots).DetachFromDisposeScope()).ToArray(),
+        Values.Select(v => v.index_select(0, slots).DetachFromDisposeScope()).ToArray(),
+        Capacity);
 
     public void Dispose()
     {

@@ -44,6 +44,9 @@ public sealed record ModelConfig
     /// <summary>RoPE base frequency.</summary>
     public double RopeTheta { get; init; } = 10000.0;
 
+    /// <summary>Llama 3 RoPE scaling, when the checkpoint uses it; null for plain RoPE.</summary>
+    public RopeScaling? RopeScaling { get; init; }
+
     /// <summary>True when the output projection shares the embedding matrix.</summary>
     public bool TieWordEmbeddings { get; init; }
 
@@ -146,13 +149,14 @@ public sealed record ModelConfig
             ["max_position_embeddings"] = MaxPositionEmbeddings,
             ["rms_norm_eps"] = RmsNormEps,
             ["rope_theta"] = RopeTheta,
-            ["rope_parameters"] = new JsonObject { ["rope_type"] = "default", ["rope_theta"] = RopeTheta },
+            ["rope_parameters"] = RopeParameters(),
             ["hidden_act"] = "silu",
             ["tie_word_embeddings"] = TieWordEmbeddings,
             ["attention_dropout"] = 0.0,
             ["use_cache"] = true,
             ["torch_dtype"] = TorchDType ?? "float32",
         };
+        if (RopeScaling is not null) root["rope_scaling"] = RopeParameters();
         if (ModelType == "llama")
         {
             root["attention_bias"] = AttentionBias;
@@ -188,6 +192,7 @@ public sealed record ModelConfig
         if (MaxPositionEmbeddings < 2) throw new ArgumentException($"max_position_embeddings must be >= 2, got {MaxPositionEmbeddings}");
         if (!(RmsNormEps > 0)) throw new ArgumentException($"rms_norm_eps must be > 0, got {RmsNormEps}");
         if (!(RopeTheta > 0)) throw new ArgumentException($"rope_theta must be > 0, got {RopeTheta}");
+        RopeScaling?.Validate();
         foreach (var (name, id) in new[] { ("bos_token_id", BosTokenId), ("pad_token_id", PadTokenId) })
             if (id is { } v && (v < 0 || v >= VocabSize)) throw new ArgumentException($"{name} must be in [0, vocab_size={VocabSize}), got {v}");
         foreach (var eos in EosTokenIds)
@@ -205,7 +210,14 @@ public sealed record ModelConfig
 
         var ropeParameters = root["rope_parameters"] as JsonObject ?? root["rope_scaling"] as JsonObject;
         var ropeType = ropeParameters?["rope_type"]?.GetValue<string>() ?? ropeParameters?["type"]?.GetValue<string>() ?? "default";
-        if (ropeType != "default") throw new ArgumentException($"rope_type '{ropeType}' is not supported (default)");
+        if (ropeType is not ("default" or "llama3")) throw new ArgumentException($"rope_type '{ropeType}' is not supported (default, llama3)");
+        RopeScaling? scaling = ropeType == "llama3"
+            ? new RopeScaling(
+                Double(ropeParameters!["factor"]) ?? throw new ArgumentException("rope_scaling.factor is missing"),
+                Double(ropeParameters["low_freq_factor"]) ?? 1.0,
+                Double(ropeParameters["high_freq_factor"]) ?? 4.0,
+                ropeParameters["original_max_position_embeddings"]?.GetValue<int>() ?? throw new ArgumentException("rope_scaling.original_max_position_embeddings is missing"))
+            : null;
         var ropeTheta = Double(root["rope_theta"]) ?? Double(ropeParameters?["rope_theta"]) ?? 10000.0;
 
         return new ModelConfig
@@ -221,6 +233,7 @@ public sealed record ModelConfig
             MaxPositionEmbeddings = OptionalInt(root, "max_position_embeddings") ?? 2048,
             RmsNormEps = Double(root["rms_norm_eps"]) ?? 1e-6,
             RopeTheta = ropeTheta,
+            RopeScaling = scaling,
             TieWordEmbeddings = root["tie_word_embeddings"]?.GetValue<bool>() ?? false,
             // Qwen2 has q/k/v biases by construction and no config key for them.
             AttentionBias = modelType == "qwen2" || (root["attention_bias"]?.GetValue<bool>() ?? false),
@@ -234,6 +247,19 @@ public sealed record ModelConfig
             PadTokenId = OptionalInt(root, "pad_token_id"),
             TorchDType = root["torch_dtype"]?.GetValue<string>() ?? root["dtype"]?.GetValue<string>(),
         };
+    }
+
+    private JsonObject RopeParameters()
+    {
+        var rope = new JsonObject { ["rope_type"] = RopeScaling is null ? "default" : "llama3", ["rope_theta"] = RopeTheta };
+        if (RopeScaling is { } s)
+        {
+            rope["factor"] = s.Factor;
+            rope["low_freq_factor"] = s.LowFreqFactor;
+            rope["high_freq_factor"] = s.HighFreqFactor;
+            rope["original_max_position_embeddings"] = s.OriginalMaxPositionEmbeddings;
+        }
+        return rope;
     }
 
     private static int Int(JsonObject root, string key) =>

@@ -39,9 +39,9 @@ internal sealed class Precision : IDisposable
     /// <summary>RMSNorm as HF computes it: normalise in float32, cast back, then scale.</summary>
     public Tensor RmsNorm(Tensor x, Parameter weight, double eps)
     {
-        var x32 = x.to(ScalarType.Float32);
-        var normed = x32 * x32.pow(2).mean([-1], keepdim: true).add(eps).rsqrt();
-        return Weight(weight) * normed.to(ComputeType);
+        var x32 = x.dtype == ScalarType.Float32 ? x : x.to(ScalarType.Float32);
+        var normed = x32 * x32.pow(2).mean([-1], keepdim: true).add_(eps).rsqrt_();
+        return Weight(weight) * (ComputeType == ScalarType.Float32 ? normed : normed.to(ComputeType));
     }
 
     public void Dispose() => Release();

@@ -74,22 +74,23 @@ public sealed class Trainer : IDisposable
                 var group = batches.Skip(first).Take(_options.GradientAccumulation).ToArray();
                 var stepTokens = group.Sum(b => b.Sum(e => (long)e.LossTokens));
                 lr = Schedule.At(Math.Min(_step, TotalSteps - 1));
-                double stepLoss = 0;
                 model.zero_grad();
+                // The step's loss is summed on the device and read once after the update, so the
+                // host never waits for the device between micro-batches.
+                using var stepLossSum = zeros([], ScalarType.Float32, model.Device);
                 foreach (var batch in group)
                 {
                     ct.ThrowIfCancellationRequested();
+                    tokens += batch.Sum(e => (long)e.Ids.Length);
+                    if (batch.All(e => e.LossTokens == 0)) continue;
                     using var scope = NewDisposeScope();
                     var loss = BatchLossSum(batch) / Math.Max(1, stepTokens);
                     loss.backward();
-                    stepLoss += loss.item<float>();
-                    tokens += batch.Sum(e => (long)e.Ids.Length);
+                    stepLossSum.add_(loss.detach());
                 }
-                using (var scope = NewDisposeScope())
-                {
-                    _optimizer.ClipGradients(_options.GradientClip);
-                    _optimizer.Step(lr);
-                }
+                // A step whose examples lost all completion tokens to truncation has nothing to learn from.
+                if (stepTokens > 0) _optimizer.Step(lr, _options.GradientClip);
+                var stepLoss = (double)stepLossSum.item<float>();
                 model.zero_grad();
                 _step++;
                 steps++;
@@ -131,16 +132,24 @@ public sealed class Trainer : IDisposable
     internal EncodedExample Encode(TrainingExample example)
     {
         var tokenizer = _policy.Tokenizer;
-        var ids = new List<int>();
-        if (tokenizer.BosId is { } bos) ids.Add(bos);
-        ids.AddRange(tokenizer.Encode(example.Prompt));
+        var head = tokenizer.BosId is { } bos ? new[] { bos } : [];
+        var prompt = tokenizer.Encode(example.Prompt).ToArray();
+        var completion = tokenizer.Encode(example.Completion);
+        var tail = tokenizer.EosId is { } eos ? [.. completion, eos] : completion.ToArray();
+        var max = _options.MaxSequenceLength;
+        var truncated = head.Length + prompt.Length + tail.Length > max;
+        if (truncated)
+        {
+            // Keep what is learned from: drop the start of the prompt first (its end is the
+            // completion's context), and cut the completion's end only when it alone is too long.
+            var promptRoom = Math.Max(0, max - head.Length - tail.Length);
+            prompt = prompt[Math.Max(0, prompt.Length - promptRoom)..];
+            if (head.Length + prompt.Length + tail.Length > max) tail = tail[..Math.Max(0, max - head.Length - prompt.Length)];
+        }
+        int[] ids = [.. head, .. prompt, .. tail];
         // The first id cannot be predicted (nothing precedes it), so with neither BOS nor prompt the loss starts at the second.
-        var lossStart = Math.Max(1, ids.Count);
-        ids.AddRange(tokenizer.Encode(example.Completion));
-        if (tokenizer.EosId is { } eos) ids.Add(eos);
-        var truncated = ids.Count > _options.MaxSequenceLength;
-        if (truncated) ids.RemoveRange(_options.MaxSequenceLength, ids.Count - _options.MaxSequenceLength);
-        return new EncodedExample(ids.ToArray(), lossStart, example.Weight, truncated);
+        var lossStart = Math.Max(1, head.Length + prompt.Length);
+        return new EncodedExample(ids, lossStart, example.Weight, truncated);
     }
 
     /// <summary>
