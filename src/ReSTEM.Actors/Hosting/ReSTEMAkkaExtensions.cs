@@ -2,6 +2,8 @@ using Akka.Hosting;
 using ReSTEM.Actors.Iteration;
 using ReSTEM.Actors.Runs;
 using ReSTEM.Actors.Sampling;
+using ReSTEM.Actors.Verification;
+using ReSTEM.Core.Options;
 using ReSTEM.Core.Verification;
 
 namespace ReSTEM.Actors.Hosting;
@@ -32,5 +34,23 @@ public static class ReSTEMAkkaExtensions
             {
                 var coordinator = system.ActorOf(IterationCoordinator.Props(run, loader, verifier, outcome), "coordinator");
                 registry.Register<IterationCoordinator>(coordinator);
+            });
+
+    /// <summary>
+    /// A verification dispatcher with <see cref="VerificationOptions.EffectiveParallelism"/> local
+    /// workers, registered as <see cref="VerificationDispatcher"/> (what <c>grade</c> verifies through).
+    /// </summary>
+    public static AkkaConfigurationBuilder WithVerifierPool(this AkkaConfigurationBuilder builder, IVerifier verifier, VerificationOptions options) =>
+        builder
+            .AddHocon(BaseHocon, HoconAddMode.Prepend)
+            .WithActors((system, registry) =>
+            {
+                var dispatcher = system.ActorOf(VerificationDispatcher.Props(), "verification");
+                var machineryTimeout = TimeSpan.FromSeconds(Math.Max(30, options.TimeoutSeconds * 3));
+                for (var i = 0; i < options.EffectiveParallelism; i++)
+                {
+                    system.ActorOf(VerifierActor.Props(dispatcher, verifier, options.Retries, machineryTimeout), $"verifier-{i}");
+                }
+                registry.Register<VerificationDispatcher>(dispatcher);
             });
 }

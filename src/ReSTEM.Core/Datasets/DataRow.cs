@@ -1,0 +1,8 @@
+using System.Text.Json.Nodes;
+
+namespace ReSTEM.Core.Datasets;
+
+/// <summary>One record of a dataset or completions file, with its position for error messages.</summary>
+/// <param name="Number">1-based line (JSONL) or row (Parquet) number.</param>
+/// <param name="Fields">The record's fields.</param>
+public sealed record DataRow(long Number, JsonObject Fields);
