@@ -20,6 +20,7 @@ internal static class ModelBench
 {
     public static int Run(string[] args)
     {
+        DeviceResolver.ConfigureCpuRuntime();
         var quick = args.Contains("--quick");
         var cpuOnly = args.Contains("--cpu-only");
         var gpuOnly = args.Contains("--gpu-only");

@@ -27,7 +27,7 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor>
     private readonly Precision _precision = new();
 
     /// <summary>Creates the model with uninitialised weights on <paramref name="device"/>; call <see cref="InitializeRandom"/> or <see cref="LoadHfTensors"/>.</summary>
-    public DecoderModel(ModelConfig config, Device device) : base("decoder")
+    public DecoderModel(ModelConfig config, Device device) : base(Prepare("decoder"))
     {
         config.Validate();
         Config = config;
@@ -45,6 +45,12 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor>
         (_cos, _sinSigned) = RopeTables(config, device);
         register_buffer("rope_cos", _cos, persistent: false);
         register_buffer("rope_sin", _sinSigned, persistent: false);
+    }
+
+    private static string Prepare(string name)
+    {
+        CpuThreading.EnsurePassiveWaiting();
+        return name;
     }
 
     /// <summary>The configuration the model was built from.</summary>

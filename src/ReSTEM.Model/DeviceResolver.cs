@@ -18,6 +18,13 @@ public static class DeviceResolver
 
     private static readonly Lazy<(bool Available, string Why)> Cuda = new(ProbeCuda, LazyThreadSafetyMode.ExecutionAndPublication);
 
+    /// <summary>
+    /// Prepares the process for libtorch's CPU threads (passive OpenMP waiting unless
+    /// <c>OMP_WAIT_POLICY</c> is set): call it before the process's first tensor operation.
+    /// <see cref="Resolve"/> and the model constructor call it too.
+    /// </summary>
+    public static void ConfigureCpuRuntime() => CpuThreading.EnsurePassiveWaiting();
+
     /// <summary>True when CUDA can be used in this process; <paramref name="why"/> says where it came from or why not.</summary>
     public static bool IsCudaAvailable(out string why)
     {
@@ -29,6 +36,7 @@ public static class DeviceResolver
     public static ResolvedDevice Resolve(DeviceOptions options)
     {
         options.Validate();
+        ConfigureCpuRuntime();
         if (options.CpuThreads > 0 && get_num_threads() != options.CpuThreads) set_num_threads(options.CpuThreads);
         var wanted = options.Device.Trim().ToLowerInvariant();
         var dtype = options.DType.Trim().ToLowerInvariant() switch
@@ -70,6 +78,7 @@ public static class DeviceResolver
 
     private static (bool, string) ProbeCuda()
     {
+        ConfigureCpuRuntime();
         var fromEnv = Environment.GetEnvironmentVariable(LibTorchVariable);
         string source;
         string? dir;

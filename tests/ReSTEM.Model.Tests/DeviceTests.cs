@@ -29,6 +29,18 @@ public sealed class DeviceTests
     }
 
     [Fact]
+    public void OpenMP_is_told_to_wait_passively_unless_the_user_chose()
+    {
+        var before = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY");
+        DeviceResolver.ConfigureCpuRuntime();
+        var native = System.Runtime.InteropServices.Marshal.PtrToStringUTF8(GetEnv("OMP_WAIT_POLICY"));
+        Assert.Equal(before ?? "PASSIVE", native);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getenv")]
+    private static extern IntPtr GetEnv([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string name);
+
+    [Fact]
     public void Cpu_threads_are_applied_when_set()
     {
         var before = get_num_threads();
