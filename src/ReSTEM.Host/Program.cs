@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ReSTEM.Core.Datasets;
 using ReSTEM.Host.Commands;
 using ReSTEM.Host.Configuration;
 using ReSTEM.Host.Hosting;
@@ -47,6 +48,11 @@ public static class Program
             await System.Console.Error.WriteLineAsync($"error: {e.Message}");
             return 2;
         }
+        catch (DatasetFormatException e)
+        {
+            await System.Console.Error.WriteLineAsync($"error: {e.Message}. Nothing was graded; fix the row, or use --skip-bad-rows to grade the rest and set such rows aside.");
+            return 2;
+        }
     }
 
     /// <summary>The command tree.</summary>
@@ -67,6 +73,21 @@ public static class Program
         var resume = new Command("resume", "carry on a stopped run with the configuration stored in its run.json") { dir, set, verbose };
         resume.SetAction((result, _) => RunCommand.ResumeAsync(result.GetValue(dir)!, result.GetValue(set) ?? [], result.GetValue(verbose), shutdown));
         root.Subcommands.Add(resume);
+
+        var task = new Option<string>("--task") { Description = "gsm8k, math, humaneval, mbpp, apps, arithmetic or code", Required = true };
+        var input = new Option<string>("--input") { Description = "completions: .jsonl, .jsonl.gz or .parquet, each row with a 'completion' field", Required = true };
+        var output = new Option<string>("--output") { Description = "graded rows: .jsonl, .jsonl.gz or .parquet (written atomically)", Required = true };
+        var problems = new Option<string?>("--problems") { Description = "the dataset file, when rows carry only an id (task_id) and a completion" };
+        var parallel = new Option<int>("--parallel") { Description = "verifications at once (0 = one per core)", DefaultValueFactory = _ => 0 };
+        var timeout = new Option<double>("--timeout") { Description = "seconds one program may run (code tasks)", DefaultValueFactory = _ => 10 };
+        var skipBad = new Option<bool>("--skip-bad-rows") { Description = "grade the readable rows; write the malformed ones to <output>.rejected.jsonl" };
+        var summary = new Option<string?>("--summary") { Description = "also write the summary as JSON to this file" };
+        var quiet = new Option<bool>("--quiet") { Description = "no progress lines" };
+        var grade = new Command("grade", "score completions that any system produced, with the project's verifiers") { task, input, output, problems, parallel, timeout, skipBad, summary, quiet };
+        grade.SetAction((result, _) => GradeCommand.RunAsync(new GradeCommand.Request(
+            result.GetValue(task)!, result.GetValue(input)!, result.GetValue(output)!, result.GetValue(problems), result.GetValue(parallel),
+            result.GetValue(timeout), result.GetValue(skipBad), result.GetValue(summary), result.GetValue(quiet)), shutdown));
+        root.Subcommands.Add(grade);
 
         return root;
     }

@@ -1,5 +1,7 @@
 using System.IO.Compression;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ReSTEM.Storage.Files;
 
@@ -8,6 +10,9 @@ namespace ReSTEM.Storage.Tables;
 /// <summary>Writes records as JSON Lines (gzip-compressed when the name ends in <c>.gz</c>), atomically.</summary>
 public sealed class JsonlRowWriter : IRowWriter
 {
+    // Non-ASCII text and quotes stay readable; the output is a data file, never embedded in HTML.
+    private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly string _path;
     private readonly string _temp;
     private readonly FileStream _file;
@@ -32,7 +37,7 @@ public sealed class JsonlRowWriter : IRowWriter
     {
         foreach (var row in rows)
         {
-            await _writer.WriteLineAsync(row.ToJsonString().AsMemory(), cancellationToken).ConfigureAwait(false);
+            await _writer.WriteLineAsync(row.ToJsonString(Json).AsMemory(), cancellationToken).ConfigureAwait(false);
         }
     }
 

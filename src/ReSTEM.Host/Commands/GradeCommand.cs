@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ReSTEM.Actors.Grading;
+using ReSTEM.Actors.Hosting;
+using ReSTEM.Actors.Verification;
+using ReSTEM.Core.Datasets;
+using ReSTEM.Core.Options;
+using ReSTEM.Host.Configuration;
+using ReSTEM.Host.Hosting;
+using ReSTEM.Host.Tasks;
+
+namespace ReSTEM.Host.Commands;
+
+/// <summary>
+/// <c>restem grade</c>: scores completions that any system produced (JSONL, JSONL.gz or Parquet
+/// in; JSONL or Parquet out) with the project's verifiers, through the same verifier pool the
+/// E-step uses. Exit 0 when the job completes (whatever the verdicts), 2 for bad input (named
+/// by line and field, before anything is graded), 1 for a failure of the machinery.
+/// </summary>
+public static class GradeCommand
+{
+    /// <summary>What the command was asked.</summary>
+    public sealed record Request(
+        string Task, string Input, string Output, string? Problems, int Parallelism, double TimeoutSeconds, bool SkipBadRows, string? Summary, bool Quiet);
+
+    /// <summary>Runs the grading job; returns the exit code.</summary>
+    public static async Task<int> RunAsync(Request request, ProcessShutdown shutdown)
+    {
+        if (!ProblemReaders.Tasks.Contains(request.Task))
+            throw new ConfigurationError($"--task {request.Task}: unknown task; known: {string.Join(", ", ProblemReaders.Tasks)}");
+        if (!File.Exists(request.Input)) throw new ConfigurationError($"--input {request.Input}: the file does not exist");
+        if (request.Problems is not null && !File.Exists(request.Problems)) throw new ConfigurationError($"--problems {request.Problems}: the file does not exist");
+        if (Path.GetFullPath(request.Input) == Path.GetFullPath(request.Output)) throw new ConfigurationError("--output must not be the input file");
+        if (request.Parallelism < 0) throw new ConfigurationError($"--parallel {request.Parallelism}: expected 0 (one per core) or more");
+        if (!(request.TimeoutSeconds > 0)) throw new ConfigurationError($"--timeout {request.TimeoutSeconds}: expected a number of seconds > 0");
+
+        var verification = new VerificationOptions { Parallelism = request.Parallelism, TimeoutSeconds = request.TimeoutSeconds };
+        var cancel = shutdown.Requested;
+        GradeInput input;
+        try
+        {
+            var problems = request.Problems is null ? null : await GradeInput.LoadProblemsAsync(request.Task, request.Problems, cancel);
+            input = new GradeInput(request.Task, request.Input, problems);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationError(e.Message, e);
+        }
+        await using var verifier = GradeVerifiers.Create(request.Task, verification, message => System.Console.Error.WriteLine($"warning: {message}"));
+
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton<IHostLifetime>(shutdown);
+        builder.Services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        builder.Services.AddAkka("restem-grade", (akka, _) => akka.WithVerifierPool(verifier.Verifier, verification));
+        using var host = builder.Build();
+        await host.StartAsync(cancel);
+        try
+        {
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            var dispatcher = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<VerificationDispatcher>(cancel);
+            var runner = new GradeRunner(system, dispatcher, new GradeOptions
+            {
+                Parallelism = verification.EffectiveParallelism,
+                SkipBadRows = request.SkipBadRows,
+                VerifyTimeout = TimeSpan.FromSeconds(Math.Max(60, request.TimeoutSeconds * 10)),
+            });
+
+            var scan = await runner.ScanAsync(input, cancel);
+            System.Console.Error.WriteLine($"grading {scan.Rows} rows of {request.Input} as {request.Task} with {verification.EffectiveParallelism} verifiers"
+                + (scan.BadRows > 0 ? $" ({scan.BadRows} malformed rows will be set aside)" : ""));
+            var progress = request.Quiet ? null : new ThrottledProgress(TimeSpan.FromSeconds(2));
+            var result = await runner.GradeAsync(input, scan, request.Output, ProblemReaders.IsMath(request.Task), progress, cancel);
+            progress?.Final();
+            System.Console.Out.Write(Describe(result));
+            if (request.Summary is not null)
+            {
+                await Storage.Files.AtomicFile.WriteAllTextAsync(request.Summary,
+                    JsonSerializer.Serialize(result.Summary, new JsonSerializerOptions { WriteIndented = true }) + "\n", cancel);
+            }
+            return 0;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            System.Console.Error.WriteLine($"stopped on {shutdown.Reason}; no output was written");
+            return 0;
+        }
+        finally
+        {
+            using var timeout = new CancellationTokenSource(RunHost.StopTimeout);
+            await host.StopAsync(timeout.Token);
+        }
+    }
+
+    /// <summary>The printed summary.</summary>
+    public static string Describe(GradeResult result)
+    {
+        var s = result.Summary;
+        var lines = new List<string>
+        {
+            $"rows {s.Rows}, problems {s.Problems}, passed {s.Passed} ({(s.Rows == 0 ? 0 : 100.0 * s.Passed / s.Rows).ToString("F1", CultureInfo.InvariantCulture)}%), {result.Elapsed.TotalSeconds:F1} s",
+            "verdicts: " + string.Join(", ", s.Verdicts.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value}")),
+        };
+        var headline = s.Metrics.Where(kv => !kv.Key.Contains('/')).Select(kv => $"{kv.Key} {(100 * kv.Value).ToString("F2", CultureInfo.InvariantCulture)}%");
+        lines.Add("metrics: " + string.Join(", ", headline));
+        foreach (var group in s.Metrics.Where(kv => kv.Key.Contains('/')).GroupBy(kv => kv.Key[(kv.Key.IndexOf('/') + 1)..]))
+        {
+            lines.Add($"  {group.Key}: " + string.Join(", ", group.Select(kv => $"{kv.Key[..kv.Key.IndexOf('/')]} {(100 * kv.Value).ToString("F2", CultureInfo.InvariantCulture)}%")));
+        }
+        if (result.RejectedRows > 0) lines.Add($"{result.RejectedRows} malformed rows were set aside in {result.RejectedPath}");
+        return string.Join("\n", lines) + "\n";
+    }
+
+    private sealed class ThrottledProgress(TimeSpan interval) : IProgress<GradeProgress>
+    {
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private TimeSpan? _last;
+        private GradeProgress? _latest;
+        private GradeProgress? _printed;
+
+        public void Report(GradeProgress value)
+        {
+            _latest = value;
+            if (_last is { } last && _clock.Elapsed - last < interval) return;
+            _last = _clock.Elapsed;
+            Print(value);
+        }
+
+        public void Final()
+        {
+            if (_latest is { } latest && !ReferenceEquals(latest, _printed)) Print(latest);
+        }
+
+        private void Print(GradeProgress p)
+        {
+            _printed = p;
+            System.Console.Error.WriteLine(
+            $"graded {p.Done}/{p.Total} rows ({(p.Total == 0 ? 100 : 100.0 * p.Done / p.Total):F0}%), {p.RowsPerSecond:F1} rows/s, accept rate {100 * p.AcceptRate:F1}%");
+        }
+    }
+}
