@@ -28,13 +28,14 @@ public sealed class SandboxFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Sandbox.DisposeAsync();
 
-    public async Task<ProgramRunResult> RunAsync(string source, string stdin = "", double? wallSeconds = null)
+    public async Task<ProgramRunResult> RunAsync(string source, string stdin = "", double? wallSeconds = null, double? cpuSeconds = null)
     {
         var run = new ProgramRun
         {
             Source = source,
             Stdin = System.Text.Encoding.UTF8.GetBytes(stdin),
             WallTimeout = wallSeconds is { } w ? TimeSpan.FromSeconds(w) : null,
+            CpuTimeout = cpuSeconds is { } c ? TimeSpan.FromSeconds(c) : null,
         };
         return await Sandbox.RunAsync(run, CancellationToken.None);
     }

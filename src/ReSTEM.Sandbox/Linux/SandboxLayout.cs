@@ -98,8 +98,8 @@ internal sealed class SandboxLayout
         var tmpBytes = ((long)options.TmpSizeMB << 20).ToString(CultureInfo.InvariantCulture);
         a.AddRange(["--perms", "1777", "--size", tmpBytes, "--tmpfs", "/tmp"]);
         a.AddRange(["--perms", "1777", "--size", tmpBytes, "--tmpfs", "/dev/shm"]);
-        // Everything but /tmp and /dev/shm read-only, the new root included.
-        a.AddRange(["--remount-ro", "/"]);
+        // Everything but /tmp and /dev/shm read-only: /dev (a tmpfs of its own) and the new root too.
+        a.AddRange(["--remount-ro", "/dev", "--remount-ro", "/"]);
         a.AddRange(["--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp", "--setenv", "LANG", "C.UTF-8"]);
         a.AddRange(["--chdir", "/tmp"]);
 
