@@ -148,8 +148,8 @@ def _restem_stdio():
                 time.sleep(0.001)
             if status is None:
                 if _os.WIFEXITED(wait_status):
-                    code = _os.WEXITSTATUS(wait_status)
-                    status = "ok" if code == 0 else "exit:%d" % code
+                    exit_code = _os.WEXITSTATUS(wait_status)
+                    status = "ok" if exit_code == 0 else "exit:%d" % exit_code
                 else:
                     status = "signal:%d" % _os.WTERMSIG(wait_status)
         if status in ("timeout", "output"):
