@@ -41,19 +41,20 @@ public sealed class AdversarialRunTests(SandboxFixture fixture)
     [Fact]
     public async Task Infinite_loop_hits_the_cpu_limit()
     {
-        var result = await fixture.RunAsync("while True:\n    pass", cpuSeconds: 1, wallSeconds: 10);
+        var result = await fixture.RunAsync("while True:\n    pass", cpuSeconds: 1, wallSeconds: 20);
         Assert.Equal(ProgramOutcome.Timeout, result.Outcome);
         Assert.Contains("CPU", result.Detail);
-        Assert.InRange(result.Wall.TotalSeconds, 0.9, 6);
+        Assert.InRange(result.Wall.TotalSeconds, 0.9, 15);
         await NextRunIsHealthy();
     }
 
     [Fact]
     public async Task Ignoring_sigxcpu_does_not_escape_the_cpu_limit()
     {
-        var result = await fixture.RunAsync("import signal\nsignal.signal(signal.SIGXCPU, signal.SIG_IGN)\nwhile True:\n    pass", cpuSeconds: 1, wallSeconds: 10);
+        var result = await fixture.RunAsync("import signal\nsignal.signal(signal.SIGXCPU, signal.SIG_IGN)\nwhile True:\n    pass", cpuSeconds: 1, wallSeconds: 20);
         Assert.Equal(ProgramOutcome.Timeout, result.Outcome);
-        Assert.InRange(result.Wall.TotalSeconds, 1.5, 6);
+        Assert.Contains("CPU", result.Detail);
+        Assert.InRange(result.Wall.TotalSeconds, 1.5, 15);
     }
 
     [Fact]
@@ -61,7 +62,7 @@ public sealed class AdversarialRunTests(SandboxFixture fixture)
     {
         var result = await fixture.RunAsync("import time\ntime.sleep(10**6)", wallSeconds: 1);
         Assert.Equal(ProgramOutcome.Timeout, result.Outcome);
-        Assert.InRange(result.Wall.TotalSeconds, 0.9, 3);
+        Assert.InRange(result.Wall.TotalSeconds, 0.9, 5);
         await NextRunIsHealthy();
     }
 
