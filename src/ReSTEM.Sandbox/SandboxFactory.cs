@@ -51,6 +51,7 @@ public static class SandboxFactory
         var cgroupProtections = new List<SandboxProtection>();
         cgroups = MakeCgroups(options, warn, ref cgroupVersion, cgroupProtections);
         var memoryCgroup = cgroupProtections.Any(p => p.Name == "memory limit" && p.Active);
+        var pidsCgroup = cgroupProtections.Any(p => p.Name == "process limit" && p.Active);
 
         var spawner = new Spawner();
         var slotCgroups = new List<ISlotCgroup?>();
@@ -73,7 +74,7 @@ public static class SandboxFactory
                 for (var i = 0; i < options.Slots; i++)
                 {
                     var identity = userNamespace ? identities[i] : identities[i] with { Name = null };
-                    var layout = new SandboxLayout(options, userNamespace, disableUserns, !memoryCgroup, identity.Uid, identity.Gid);
+                    var layout = new SandboxLayout(options, userNamespace, disableUserns, memoryCgroup, pidsCgroup, identity.Uid, identity.Gid);
                     slots.Add(new SandboxSlot(i, options, identity, slotCgroups[i], memoryCgroup, layout, spawner));
                 }
                 var trial = Trial(slots[0], identities[0]);
@@ -189,7 +190,7 @@ public static class SandboxFactory
         {
             version = "none";
             protections.Add(new SandboxProtection("memory limit", false, $"no cgroup ({why}); falls back to RLIMIT_AS = {options.MemoryMB} MiB per process"));
-            protections.Add(new SandboxProtection("process limit", false, $"no cgroup ({why}); falls back to RLIMIT_NPROC = {options.MaxProcesses + 2} for the slot uid"));
+            protections.Add(new SandboxProtection("process limit", false, $"no cgroup ({why}); falls back to RLIMIT_NPROC = {options.MaxProcesses + 2} for the slot uid (shared by every process of that uid)"));
             protections.Add(new SandboxProtection("CPU accounting", false, $"no cgroup ({why}); CPU time is limited per process only"));
             return null;
         }

@@ -54,7 +54,7 @@ internal sealed class SandboxLayout
     private readonly List<string> _suffix = [];
     private readonly string[] _fixedLimits;
 
-    public SandboxLayout(SandboxOptions options, bool userNamespace, bool disableNestedUserNamespaces, bool addressSpaceLimit, int uid, int gid)
+    public SandboxLayout(SandboxOptions options, bool userNamespace, bool disableNestedUserNamespaces, bool memoryCgroup, bool pidsCgroup, int uid, int gid)
     {
         var a = _prefix;
         if (userNamespace)
@@ -117,8 +117,11 @@ internal sealed class SandboxLayout
         [
             options.MaxFileSizeBytes.ToString(CultureInfo.InvariantCulture),
             options.OpenFiles.ToString(CultureInfo.InvariantCulture),
-            (options.MaxProcesses + 2).ToString(CultureInfo.InvariantCulture),
-            addressSpaceLimit ? ((long)options.MemoryMB << 20).ToString(CultureInfo.InvariantCulture) : "0",
+            // With a pids cgroup, RLIMIT_NPROC is only a backstop: it counts every process of the
+            // slot's uid on the machine (another service using the same slot users included).
+            (pidsCgroup ? 4 * options.MaxProcesses + 16 : options.MaxProcesses + 2).ToString(CultureInfo.InvariantCulture),
+            // Without a memory cgroup, the address-space limit stands in (per process, and stricter than it needs to be).
+            memoryCgroup ? "0" : ((long)options.MemoryMB << 20).ToString(CultureInfo.InvariantCulture),
         ];
     }
 

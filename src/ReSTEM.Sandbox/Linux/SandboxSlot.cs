@@ -185,6 +185,7 @@ internal sealed class SandboxSlot : IDisposable
             _cgroup?.Attach(outer);
             // The init is cloned right away; it blocks on the block-fd, so it cannot have run anything yet.
             var deadline = Environment.TickCount64 + (long)s_initWait.TotalMilliseconds;
+            var polls = 0;
             int child;
             while (true)
             {
@@ -202,7 +203,8 @@ internal sealed class SandboxSlot : IDisposable
                 {
                     return "bubblewrap did not create its sandbox in time";
                 }
-                Thread.Sleep(0);
+                // Usually there within a millisecond; on a busy machine stop competing with bubblewrap for the CPU.
+                Thread.Sleep(++polls < 20 ? 0 : 1);
             }
             init = PidHandle.Open(child);
             if (init == null)
