@@ -62,6 +62,7 @@ public static class SandboxFactory
                 slotCgroups.Add(cgroups?.CreateSlot(i));
             }
             var disableUserns = BubblewrapSupports(options.BubblewrapPath, "--disable-userns");
+            var seccomp = SeccompFilter.Supported ? SeccompFilter.Build() : null;
             var failures = new List<string>();
             foreach (var userNamespace in IsolationModes(options, root))
             {
@@ -75,7 +76,7 @@ public static class SandboxFactory
                 {
                     var identity = userNamespace ? identities[i] : identities[i] with { Name = null };
                     var layout = new SandboxLayout(options, userNamespace, disableUserns, memoryCgroup, pidsCgroup, identity.Uid, identity.Gid);
-                    slots.Add(new SandboxSlot(i, options, identity, slotCgroups[i], memoryCgroup, layout, spawner));
+                    slots.Add(new SandboxSlot(i, options, identity, slotCgroups[i], memoryCgroup, layout, spawner, seccomp));
                 }
                 var trial = Trial(slots[0], identities[0]);
                 if (trial.Error != null)
@@ -215,7 +216,10 @@ public static class SandboxFactory
         yield return new SandboxProtection("service descriptors and environment hidden", fdsClean,
             fdsClean ? "only fds 0-2 reach the program; environment cleared" : "the trial program saw descriptors beyond 0-2");
         yield return new SandboxProtection("service killed, sandboxes die", true, "bubblewrap --die-with-parent, started from one long-lived thread");
-        yield return new SandboxProtection("system-call filter (seccomp)", false, "not installed: the program can make any system call the namespaces and uid allow");
+        yield return SeccompFilter.Supported
+            ? new SandboxProtection("system-call filter (seccomp)", true,
+                $"{SeccompFilter.Denied.Count} system calls refused with EPERM (ptrace, bpf, io_uring, userfaultfd, perf_event_open, keyrings, mounts, namespaces, modules, ...); 32-bit and x32 calls refused")
+            : new SandboxProtection("system-call filter (seccomp)", false, "the filter is built for x86-64 only; on this architecture the program can make any system call the namespaces and uid allow");
     }
 
     private static IEnumerable<SandboxProtection> LimitProtections(SandboxOptions options)

@@ -288,6 +288,29 @@ public sealed class AdversarialRunTests(SandboxFixture fixture)
         Assert.Equal(ProgramOutcome.Exited, result.Outcome);
     }
 
+    [Fact]
+    public async Task Kernel_interfaces_unit_tests_never_need_are_refused()
+    {
+        var filter = fixture.Sandbox.Report.Protections.Single(p => p.Name == "system-call filter (seccomp)");
+        var source = """
+            import ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            out = []
+            # ptrace(PTRACE_TRACEME) and unshare(0) succeed without the filter; the others fail differently.
+            for nr in [101, 272, 321, 323, 425, 298, 250, 165, 308]:
+                ctypes.set_errno(0)
+                result = libc.syscall(nr, 0, 0, 0, 0, 0)
+                out.append((nr, result, ctypes.get_errno()))
+            print(out)
+            """;
+        var result = await fixture.RunAsync(source);
+        Assert.Equal(ProgramOutcome.Exited, result.Outcome);
+        if (filter.Active)
+        {
+            Assert.Equal("[(101, -1, 1), (272, -1, 1), (321, -1, 1), (323, -1, 1), (425, -1, 1), (298, -1, 1), (250, -1, 1), (165, -1, 1), (308, -1, 1)]\n", result.StdoutText);
+        }
+    }
+
     private static List<int> ProcessesWithMarker(string marker)
     {
         var found = new List<int>();

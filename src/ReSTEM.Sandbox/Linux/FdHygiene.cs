@@ -9,15 +9,22 @@ internal static class FdHygiene
 {
     private static bool s_closeRangeMissing;
 
-    /// <summary>Sets close-on-exec on every descriptor from 3 up, except <paramref name="keep"/>.</summary>
-    public static void MarkAllCloseOnExecExcept(int keep)
+    /// <summary>Sets close-on-exec on every descriptor from 3 up, except those in <paramref name="keep"/> (negative entries are ignored).</summary>
+    public static void MarkAllCloseOnExecExcept(params int[] keep)
     {
+        var kept = keep.Where(fd => fd > 2).Distinct().Order().ToArray();
         if (!s_closeRangeMissing)
         {
             try
             {
-                var ok = (keep <= 3 || Native.close_range(3, (uint)keep - 1, Native.CloseRangeCloexec) == 0)
-                    && Native.close_range((uint)keep + 1, uint.MaxValue, Native.CloseRangeCloexec) == 0;
+                var ok = true;
+                var from = 3u;
+                foreach (var fd in kept)
+                {
+                    ok &= fd == from || Native.close_range(from, (uint)fd - 1, Native.CloseRangeCloexec) == 0;
+                    from = (uint)fd + 1;
+                }
+                ok &= Native.close_range(from, uint.MaxValue, Native.CloseRangeCloexec) == 0;
                 if (ok)
                 {
                     return;
@@ -31,7 +38,7 @@ internal static class FdHygiene
         }
         foreach (var entry in Directory.GetFiles("/proc/self/fd"))
         {
-            if (int.TryParse(Path.GetFileName(entry), out var fd) && fd > 2 && fd != keep)
+            if (int.TryParse(Path.GetFileName(entry), out var fd) && fd > 2 && Array.IndexOf(kept, fd) < 0)
             {
                 Native.fcntl(fd, Native.FSetfd, Native.FdCloexec);
             }

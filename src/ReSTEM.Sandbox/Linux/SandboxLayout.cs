@@ -127,9 +127,10 @@ internal sealed class SandboxLayout
 
     /// <summary>
     /// The arguments of bubblewrap for one run that blocks on <paramref name="blockFd"/> until
-    /// the runner releases it, with a CPU limit of <paramref name="cpu"/> per process.
+    /// the runner releases it, loads the seccomp program from <paramref name="seccompFd"/> (when
+    /// not -1), and has a CPU limit of <paramref name="cpu"/> per process.
     /// </summary>
-    public void AddArguments(IList<string> arguments, int blockFd, TimeSpan cpu)
+    public void AddArguments(IList<string> arguments, int blockFd, int seccompFd, TimeSpan cpu)
     {
         foreach (var arg in _prefix)
         {
@@ -137,6 +138,11 @@ internal sealed class SandboxLayout
         }
         arguments.Add("--block-fd");
         arguments.Add(blockFd.ToString(CultureInfo.InvariantCulture));
+        if (seccompFd >= 0)
+        {
+            arguments.Add("--seccomp");
+            arguments.Add(seccompFd.ToString(CultureInfo.InvariantCulture));
+        }
         foreach (var arg in _suffix)
         {
             arguments.Add(arg);

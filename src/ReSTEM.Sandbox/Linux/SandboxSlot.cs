@@ -30,9 +30,11 @@ internal sealed class SandboxSlot : IDisposable
     private readonly bool _memoryCgroup;
     private readonly SandboxLayout _layout;
     private readonly Spawner _spawner;
+    private readonly byte[]? _seccomp;
 
-    public SandboxSlot(int index, SandboxOptions options, SlotIdentity identity, ISlotCgroup? cgroup, bool memoryCgroup, SandboxLayout layout, Spawner spawner)
+    public SandboxSlot(int index, SandboxOptions options, SlotIdentity identity, ISlotCgroup? cgroup, bool memoryCgroup, SandboxLayout layout, Spawner spawner, byte[]? seccomp)
     {
+        _seccomp = seccomp;
         Index = index;
         _options = options;
         _identity = identity;
@@ -57,7 +59,7 @@ internal sealed class SandboxSlot : IDisposable
         Spawner.Spawned spawned;
         try
         {
-            spawned = await _spawner.StartAsync(fd => StartInfo(fd, cpu)).ConfigureAwait(false);
+            spawned = await _spawner.StartAsync((blockFd, seccompFd) => StartInfo(blockFd, seccompFd, cpu), _seccomp).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception or InvalidOperationException or ObjectDisposedException)
         {
@@ -155,7 +157,7 @@ internal sealed class SandboxSlot : IDisposable
 
     public void Dispose() => _cgroup?.Dispose();
 
-    private ProcessStartInfo StartInfo(int blockFd, TimeSpan cpu)
+    private ProcessStartInfo StartInfo(int blockFd, int seccompFd, TimeSpan cpu)
     {
         var info = new ProcessStartInfo(_options.BubblewrapPath)
         {
@@ -171,7 +173,7 @@ internal sealed class SandboxSlot : IDisposable
         }
         // Nothing of the service's environment reaches bubblewrap (and bubblewrap clears it again for the program).
         info.Environment.Clear();
-        _layout.AddArguments(info.ArgumentList, blockFd, cpu);
+        _layout.AddArguments(info.ArgumentList, blockFd, seccompFd, cpu);
         return info;
     }
 
