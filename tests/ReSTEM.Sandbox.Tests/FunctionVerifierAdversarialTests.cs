@@ -87,6 +87,13 @@ public sealed class FunctionVerifierAdversarialTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task A_main_block_of_the_program_does_not_run_as_in_the_public_harness()
+    {
+        var result = await Verify("    return a + b\n\n\nif __name__ == '__main__':\n    print(add(int(input()), 1))\n");
+        Assert.Equal(Verdict.Passed, result.Verdict);
+    }
+
+    [Fact]
     public async Task An_object_equal_to_everything_is_rejected()
     {
         var completion = "    class Anything:\n        def __eq__(self, other):\n            return True\n    return Anything()\n";

@@ -85,7 +85,9 @@ def _restem_harness():
     setup_code = compile_or_report(setup, "<setup>", "BADTEST", "the setup code")
     program_code = compile_or_report(program, "<program>", "CRASH", "the program")
     test_code = compile_or_report(test, "<test>", "BADTEST", "the test code")
-    namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+    # As in the public HumanEval harness (exec in an empty dict): __name__ is not "__main__",
+    # so a program's own `if __name__ == "__main__":` block (often a demo reading input) does not run.
+    namespace = {"__builtins__": __builtins__}
 
     try:
         exec(setup_code, namespace)
