@@ -9,27 +9,18 @@ namespace ReSTEM.Sandbox.Linux;
 internal sealed class SandboxLayout
 {
     /// <summary>
-    /// Runs inside the sandbox before any untrusted code. It lowers its own resource limits to
-    /// the values in its arguments (CPU seconds, file size, open files, processes, address
-    /// space or 0): the service lacks CAP_SYS_RESOURCE on some machines, so it cannot set them on
-    /// a process of another uid, while any process may lower its own. Then it reads a 12-digit
-    /// length and that many bytes of program text straight from fd 0 (unbuffered, so the
-    /// program's standard input starts exactly after them), writes the text to /tmp/main.py so
-    /// tracebacks can quote it, and executes it as a fresh <c>__main__</c> module.
+    /// Runs inside the sandbox before any untrusted code. It reads its standard input straight
+    /// from fd 0 (unbuffered, so the program's own input starts exactly after what it reads):
+    /// five 12-digit resource limits (CPU seconds, file size, open files, processes, address
+    /// space or 0), which it sets on itself (the service lacks CAP_SYS_RESOURCE on some
+    /// machines, so it cannot set them on a process of another uid, while any process may lower
+    /// its own); then a 12-digit length and that many bytes of program text, which it writes to
+    /// /tmp/main.py (so tracebacks can quote it) and executes as a fresh <c>__main__</c> module.
+    /// The limits come on stdin rather than the command line so that a slot can start its next
+    /// sandbox before it knows the next run's limits.
     /// </summary>
     public const string PythonBootstrap =
         "import os,sys,resource as R\n" +
-        "def _l(k,s,h):\n" +
-        " m=R.getrlimit(k)[1]\n" +
-        " if m!=R.RLIM_INFINITY:s,h=min(s,m),min(h,m)\n" +
-        " R.setrlimit(k,(s,h))\n" +
-        "_a=[int(x) for x in sys.argv[1:]]\n" +
-        "_l(R.RLIMIT_CPU,_a[0],_a[0]+1)\n" +
-        "_l(R.RLIMIT_FSIZE,_a[1],_a[1])\n" +
-        "_l(R.RLIMIT_CORE,0,0)\n" +
-        "_l(R.RLIMIT_NOFILE,_a[2],_a[2])\n" +
-        "_l(R.RLIMIT_NPROC,_a[3],_a[3])\n" +
-        "if _a[4]:_l(R.RLIMIT_AS,_a[4],_a[4])\n" +
         "def _r(n):\n" +
         " b=b''\n" +
         " while len(b)<n:\n" +
@@ -37,6 +28,17 @@ internal sealed class SandboxLayout
         "  if not c:os._exit(86)\n" +
         "  b+=c\n" +
         " return b\n" +
+        "def _l(k,s,h):\n" +
+        " m=R.getrlimit(k)[1]\n" +
+        " if m!=R.RLIM_INFINITY:s,h=min(s,m),min(h,m)\n" +
+        " R.setrlimit(k,(s,h))\n" +
+        "_a=[int(_r(12)) for _ in range(5)]\n" +
+        "_l(R.RLIMIT_CPU,_a[0],_a[0]+1)\n" +
+        "_l(R.RLIMIT_FSIZE,_a[1],_a[1])\n" +
+        "_l(R.RLIMIT_CORE,0,0)\n" +
+        "_l(R.RLIMIT_NOFILE,_a[2],_a[2])\n" +
+        "_l(R.RLIMIT_NPROC,_a[3],_a[3])\n" +
+        "if _a[4]:_l(R.RLIMIT_AS,_a[4],_a[4])\n" +
         "_s=_r(int(_r(12)))\n" +
         "with open('/tmp/main.py','wb') as _f:_f.write(_s)\n" +
         "_m=type(sys)('__main__')\n" +
@@ -52,7 +54,7 @@ internal sealed class SandboxLayout
 
     private readonly List<string> _prefix = [];
     private readonly List<string> _suffix = [];
-    private readonly string[] _fixedLimits;
+    private readonly long[] _fixedLimits;
 
     public SandboxLayout(SandboxOptions options, bool userNamespace, bool disableNestedUserNamespaces, bool memoryCgroup, bool pidsCgroup, int uid, int gid)
     {
@@ -115,22 +117,22 @@ internal sealed class SandboxLayout
         s.AddRange([options.PythonPath, "-I", "-c", PythonBootstrap]);
         _fixedLimits =
         [
-            options.MaxFileSizeBytes.ToString(CultureInfo.InvariantCulture),
-            options.OpenFiles.ToString(CultureInfo.InvariantCulture),
+            options.MaxFileSizeBytes,
+            options.OpenFiles,
             // With a pids cgroup, RLIMIT_NPROC is only a backstop: it counts every process of the
             // slot's uid on the machine (another service using the same slot users included).
-            (pidsCgroup ? 4 * options.MaxProcesses + 16 : options.MaxProcesses + 2).ToString(CultureInfo.InvariantCulture),
+            pidsCgroup ? 4 * options.MaxProcesses + 16 : options.MaxProcesses + 2,
             // Without a memory cgroup, the address-space limit stands in (per process, and stricter than it needs to be).
-            memoryCgroup ? "0" : ((long)options.MemoryMB << 20).ToString(CultureInfo.InvariantCulture),
+            memoryCgroup ? 0 : (long)options.MemoryMB << 20,
         ];
     }
 
     /// <summary>
-    /// The arguments of bubblewrap for one run that blocks on <paramref name="blockFd"/> until
-    /// the runner releases it, loads the seccomp program from <paramref name="seccompFd"/> (when
-    /// not -1), and has a CPU limit of <paramref name="cpu"/> per process.
+    /// The arguments of bubblewrap for a sandbox that blocks on <paramref name="blockFd"/> until
+    /// the runner releases it, and loads the seccomp program from <paramref name="seccompFd"/>
+    /// (when not -1).
     /// </summary>
-    public void AddArguments(IList<string> arguments, int blockFd, int seccompFd, TimeSpan cpu)
+    public void AddArguments(IList<string> arguments, int blockFd, int seccompFd)
     {
         foreach (var arg in _prefix)
         {
@@ -147,10 +149,17 @@ internal sealed class SandboxLayout
         {
             arguments.Add(arg);
         }
-        arguments.Add(Math.Max(1, (long)Math.Ceiling(cpu.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
-        foreach (var arg in _fixedLimits)
+    }
+
+    /// <summary>The bootstrap's input header: the five resource limits of a run with CPU limit <paramref name="cpu"/>, 12 digits each.</summary>
+    public byte[] LimitsHeader(TimeSpan cpu)
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append(Math.Max(1, (long)Math.Ceiling(cpu.TotalSeconds)).ToString("D12", CultureInfo.InvariantCulture));
+        foreach (var limit in _fixedLimits)
         {
-            arguments.Add(arg);
+            text.Append(limit.ToString("D12", CultureInfo.InvariantCulture));
         }
+        return System.Text.Encoding.ASCII.GetBytes(text.ToString());
     }
 }

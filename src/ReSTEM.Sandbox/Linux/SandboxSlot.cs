@@ -8,13 +8,16 @@ namespace ReSTEM.Sandbox.Linux;
 /// <summary>
 /// One slot: a uid, a cgroup and a bubblewrap layout, used by one run at a time.
 /// <para>
-/// A run: bubblewrap starts and blocks on its block-fd after building the sandbox but before
-/// starting the program. While nothing untrusted runs, the runner moves bubblewrap and its
-/// child (the PID-namespace init) into the slot's cgroup and sets their resource limits, so
-/// every later process is born inside the limits. Then it releases the block, feeds the
-/// program text and standard input, and drains the output with caps. Killing the namespace
-/// init kills every process in the namespace at once, double-forked daemons included; the
-/// cgroup is then swept as a second line.
+/// Bubblewrap builds the sandbox and then blocks on its block-fd before starting the program.
+/// While nothing untrusted runs, the slot moves bubblewrap and its child (the PID-namespace
+/// init) into the slot's cgroup, so every later process is born inside the limits. A run
+/// releases the block, feeds the limits, the program text and its standard input, and drains
+/// the output with caps. Killing the namespace init kills every process in the namespace at
+/// once, double-forked daemons included; the cgroup is then swept as a second line.
+/// </para>
+/// <para>
+/// After each run the slot prepares the next sandbox in the background (up to the block), so
+/// starting bubblewrap and building namespaces and mounts stays off the next run's path.
 /// </para>
 /// </summary>
 internal sealed class SandboxSlot : IDisposable
@@ -31,10 +34,11 @@ internal sealed class SandboxSlot : IDisposable
     private readonly SandboxLayout _layout;
     private readonly Spawner _spawner;
     private readonly byte[]? _seccomp;
+    private Task<Prepared>? _next;
+    private bool _disposed;
 
     public SandboxSlot(int index, SandboxOptions options, SlotIdentity identity, ISlotCgroup? cgroup, bool memoryCgroup, SandboxLayout layout, Spawner spawner, byte[]? seccomp)
     {
-        _seccomp = seccomp;
         Index = index;
         _options = options;
         _identity = identity;
@@ -42,6 +46,7 @@ internal sealed class SandboxSlot : IDisposable
         _memoryCgroup = memoryCgroup;
         _layout = layout;
         _spawner = spawner;
+        _seccomp = seccomp;
     }
 
     public int Index { get; }
@@ -50,114 +55,164 @@ internal sealed class SandboxSlot : IDisposable
     {
         var wall = run.WallTimeout ?? TimeSpan.FromSeconds(_options.WallSeconds);
         var cpu = run.CpuTimeout ?? TimeSpan.FromSeconds(_options.CpuSeconds);
-        if (_cgroup != null && !_cgroup.KillAll(s_sweepWait))
-        {
-            return ProgramRunResult.SandboxFailure($"slot {Index}: processes of an earlier run would not die");
-        }
-        _cgroup?.BeginRun();
-
-        Spawner.Spawned spawned;
+        using var sandbox = await TakePreparedAsync().ConfigureAwait(false);
         try
         {
-            spawned = await _spawner.StartAsync((blockFd, seccompFd) => StartInfo(blockFd, seccompFd, cpu), _seccomp).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception or InvalidOperationException or ObjectDisposedException)
-        {
-            return ProgramRunResult.SandboxFailure($"cannot start {_options.BubblewrapPath}: {e.Message}");
-        }
-
-        var process = spawned.Process;
-        var releaseFd = spawned.ReleaseFd;
-        PidHandle? init = null;
-        var stdout = new OutputCollector(_options.MaxOutputBytes, (int)Math.Min(_options.MaxOutputBytes, int.MaxValue - 1), keepTail: false);
-        var stderr = new OutputCollector(_options.MaxOutputBytes, StderrTailBytes, keepTail: true);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var outputExceeded = false;
-        try
-        {
-            var stderrTask = stderr.DrainAsync(process.StandardError.BaseStream, () => { outputExceeded = true; limit.Cancel(); });
-            var confineError = Confine(process, out init);
-            if (confineError != null)
+            if (sandbox.Error != null)
             {
-                KillTree(process, init);
-                await Task.WhenAny(stderrTask, Task.Delay(1000, CancellationToken.None)).ConfigureAwait(false);
-                var said = Encoding.UTF8.GetString(stderr.Kept()).Trim();
-                return ProgramRunResult.SandboxFailure(confineError + (said.Length > 0 ? ": " + said : ""));
+                return ProgramRunResult.SandboxFailure(sandbox.Error);
             }
-
-            var stopwatch = Stopwatch.StartNew();
-            limit.CancelAfter(wall);
-            var stdoutTask = stdout.DrainAsync(process.StandardOutput.BaseStream, () => { outputExceeded = true; limit.Cancel(); });
-            Release(ref releaseFd);
-            var stdinTask = FeedAsync(process.StandardInput.BaseStream, run, limit.Token);
-
-            var ended = true;
-            try
-            {
-                await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
-                await Task.WhenAll(stdoutTask, stderrTask).WaitAsync(limit.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                ended = false;
-            }
-            stopwatch.Stop();
-            KillTree(process, init);
-            await DrainAfterKillAsync(process, stdoutTask, stderrTask).ConfigureAwait(false);
-            var stdinComplete = await stdinTask.ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-
-            var usage = _cgroup?.ReadUsage() ?? new CgroupUsage(0, null, null);
-            var result = new ProgramRunResult
-            {
-                Outcome = ProgramOutcome.Exited,
-                Stdout = stdout.Kept(),
-                StderrTail = Encoding.UTF8.GetString(stderr.Kept()),
-                Wall = stopwatch.Elapsed,
-                Cpu = usage.Cpu,
-                PeakMemoryBytes = usage.PeakMemoryBytes,
-            };
-            var seconds = (double s) => s.ToString("0.###", CultureInfo.InvariantCulture) + " s";
-            if (outputExceeded)
-            {
-                var which = stdout.Exceeded ? "standard output" : "standard error";
-                return result with { Outcome = ProgramOutcome.OutputLimit, Detail = $"{which} passed the limit of {_options.MaxOutputBytes} bytes" };
-            }
-            if (!ended)
-            {
-                return result with { Outcome = ProgramOutcome.Timeout, Detail = $"wall-clock limit of {seconds(wall.TotalSeconds)} reached" };
-            }
-            var exit = process.ExitCode;
-            if (usage.OomKills > 0)
-            {
-                return result with { Outcome = ProgramOutcome.MemoryLimit, ExitCode = exit, Detail = $"memory limit of {_options.MemoryMB} MiB reached" };
-            }
-            if (exit == 128 + SigXcpu || (exit == 128 + Native.Sigkill && usage.Cpu >= cpu))
-            {
-                return result with { Outcome = ProgramOutcome.Timeout, ExitCode = exit, Detail = $"CPU limit of {seconds(cpu.TotalSeconds)} reached" };
-            }
-            if (exit == SandboxLayout.BootstrapShortRead && !stdinComplete)
-            {
-                return result with { Outcome = ProgramOutcome.SandboxError, ExitCode = exit, Detail = "the program text could not be delivered to the sandbox" };
-            }
-            if (!_memoryCgroup && IsMemoryError(result.StderrTail))
-            {
-                return result with { Outcome = ProgramOutcome.MemoryLimit, ExitCode = exit, Detail = $"memory limit of {_options.MemoryMB} MiB reached (address-space limit)" };
-            }
-            return result with { ExitCode = exit };
+            return await RunPreparedAsync(sandbox, run, wall, cpu, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            Release(ref releaseFd, send: false);
-            KillTree(process, init);
-            init?.Dispose();
-            process.Dispose();
+            // Kills the namespace and sweeps the cgroup; a straggler is swept again, or reported, by the next preparation.
+            sandbox.Kill(_cgroup);
+            if (!_disposed)
+            {
+                _next = Task.Run(PrepareAsync, CancellationToken.None);
+            }
         }
     }
 
-    public void Dispose() => _cgroup?.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        var next = Interlocked.Exchange(ref _next, null);
+        if (next != null)
+        {
+            try
+            {
+                using var prepared = next.GetAwaiter().GetResult();
+                prepared.Kill(_cgroup);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
+            {
+            }
+        }
+        _cgroup?.Dispose();
+    }
 
-    private ProcessStartInfo StartInfo(int blockFd, int seccompFd, TimeSpan cpu)
+    private async Task<Prepared> TakePreparedAsync()
+    {
+        var next = Interlocked.Exchange(ref _next, null);
+        if (next != null)
+        {
+            var prepared = await next.ConfigureAwait(false);
+            if (prepared.Error == null && !prepared.Process.HasExited)
+            {
+                return prepared;
+            }
+            // It failed or died while waiting: throw it away and build a fresh one.
+            prepared.Kill(_cgroup);
+            prepared.Dispose();
+        }
+        return await PrepareAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Starts bubblewrap and confines it; the result carries an error instead when that failed.</summary>
+    private async Task<Prepared> PrepareAsync()
+    {
+        if (_cgroup != null && !_cgroup.KillAll(s_sweepWait))
+        {
+            return Prepared.Failed($"slot {Index}: processes of an earlier run would not die");
+        }
+        Spawner.Spawned spawned;
+        try
+        {
+            spawned = await _spawner.StartAsync(StartInfo, _seccomp).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception or InvalidOperationException or ObjectDisposedException)
+        {
+            return Prepared.Failed($"cannot start {_options.BubblewrapPath}: {e.Message}");
+        }
+        var prepared = new Prepared(spawned.Process, spawned.ReleaseFd, _options.MaxOutputBytes);
+        var error = Confine(prepared);
+        if (error != null)
+        {
+            prepared.Kill(_cgroup);
+            await Task.WhenAny(prepared.StderrTask, Task.Delay(1000, CancellationToken.None)).ConfigureAwait(false);
+            var said = Encoding.UTF8.GetString(prepared.Stderr.Kept()).Trim();
+            prepared.Error = error + (said.Length > 0 ? ": " + said : "");
+        }
+        return prepared;
+    }
+
+    private async Task<ProgramRunResult> RunPreparedAsync(Prepared sandbox, ProgramRun run, TimeSpan wall, TimeSpan cpu, CancellationToken cancellationToken)
+    {
+        var process = sandbox.Process;
+        var stdout = new OutputCollector(_options.MaxOutputBytes, (int)Math.Min(_options.MaxOutputBytes, int.MaxValue - 1), keepTail: false);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var outputExceeded = false;
+        sandbox.OnStderrExceeded = () => { outputExceeded = true; limit.Cancel(); };
+        if (sandbox.Stderr.Exceeded)
+        {
+            sandbox.OnStderrExceeded();
+        }
+        _cgroup?.BeginRun();
+        var stopwatch = Stopwatch.StartNew();
+        limit.CancelAfter(wall);
+        var stdoutTask = stdout.DrainAsync(process.StandardOutput.BaseStream, () => { outputExceeded = true; limit.Cancel(); });
+        sandbox.Release();
+        var stdinTask = FeedAsync(process.StandardInput.BaseStream, _layout.LimitsHeader(cpu), run, limit.Token);
+
+        var ended = true;
+        try
+        {
+            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+            await Task.WhenAll(stdoutTask, sandbox.StderrTask).WaitAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            ended = false;
+        }
+        stopwatch.Stop();
+        sandbox.Kill(_cgroup);
+        await DrainAfterKillAsync(process, stdoutTask, sandbox.StderrTask).ConfigureAwait(false);
+        var stdinComplete = await stdinTask.ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var usage = _cgroup?.ReadUsage() ?? new CgroupUsage(0, null, null);
+        var result = new ProgramRunResult
+        {
+            Outcome = ProgramOutcome.Exited,
+            Stdout = stdout.Kept(),
+            StderrTail = Encoding.UTF8.GetString(sandbox.Stderr.Kept()),
+            Wall = stopwatch.Elapsed,
+            Cpu = usage.Cpu,
+            PeakMemoryBytes = usage.PeakMemoryBytes,
+        };
+        var seconds = (double s) => s.ToString("0.###", CultureInfo.InvariantCulture) + " s";
+        if (outputExceeded)
+        {
+            var which = stdout.Exceeded ? "standard output" : "standard error";
+            return result with { Outcome = ProgramOutcome.OutputLimit, Detail = $"{which} passed the limit of {_options.MaxOutputBytes} bytes" };
+        }
+        if (!ended)
+        {
+            return result with { Outcome = ProgramOutcome.Timeout, Detail = $"wall-clock limit of {seconds(wall.TotalSeconds)} reached" };
+        }
+        var exit = process.ExitCode;
+        if (usage.OomKills > 0)
+        {
+            return result with { Outcome = ProgramOutcome.MemoryLimit, ExitCode = exit, Detail = $"memory limit of {_options.MemoryMB} MiB reached" };
+        }
+        if (exit == 128 + SigXcpu || (exit == 128 + Native.Sigkill && usage.Cpu >= cpu))
+        {
+            return result with { Outcome = ProgramOutcome.Timeout, ExitCode = exit, Detail = $"CPU limit of {seconds(cpu.TotalSeconds)} reached" };
+        }
+        if (exit == SandboxLayout.BootstrapShortRead && !stdinComplete)
+        {
+            return result with { Outcome = ProgramOutcome.SandboxError, ExitCode = exit, Detail = "the program text could not be delivered to the sandbox" };
+        }
+        if (!_memoryCgroup && IsMemoryError(result.StderrTail))
+        {
+            return result with { Outcome = ProgramOutcome.MemoryLimit, ExitCode = exit, Detail = $"memory limit of {_options.MemoryMB} MiB reached (address-space limit)" };
+        }
+        return result with { ExitCode = exit };
+    }
+
+    private ProcessStartInfo StartInfo(int blockFd, int seccompFd)
     {
         var info = new ProcessStartInfo(_options.BubblewrapPath)
         {
@@ -173,14 +228,14 @@ internal sealed class SandboxSlot : IDisposable
         }
         // Nothing of the service's environment reaches bubblewrap (and bubblewrap clears it again for the program).
         info.Environment.Clear();
-        _layout.AddArguments(info.ArgumentList, blockFd, seccompFd, cpu);
+        _layout.AddArguments(info.ArgumentList, blockFd, seccompFd);
         return info;
     }
 
     /// <summary>Moves bubblewrap and its namespace init into the cgroup; null on success.</summary>
-    private string? Confine(Process process, out PidHandle? init)
+    private string? Confine(Prepared sandbox)
     {
-        init = null;
+        var process = sandbox.Process;
         var outer = process.Id;
         try
         {
@@ -208,8 +263,8 @@ internal sealed class SandboxSlot : IDisposable
                 // Usually there within a millisecond; on a busy machine stop competing with bubblewrap for the CPU.
                 Thread.Sleep(++polls < 20 ? 0 : 1);
             }
-            init = PidHandle.Open(child);
-            if (init == null)
+            sandbox.Init = PidHandle.Open(child);
+            if (sandbox.Init == null)
             {
                 return "bubblewrap's sandbox ended before it could be confined";
             }
@@ -222,25 +277,12 @@ internal sealed class SandboxSlot : IDisposable
         }
     }
 
-    private static void Release(ref int fd, bool send = true)
-    {
-        if (fd < 0)
-        {
-            return;
-        }
-        if (send)
-        {
-            Native.write(fd, "1"u8, 1);
-        }
-        Native.close(fd);
-        fd = -1;
-    }
-
-    private static async Task<bool> FeedAsync(Stream stdin, ProgramRun run, CancellationToken cancellationToken)
+    private static async Task<bool> FeedAsync(Stream stdin, byte[] limits, ProgramRun run, CancellationToken cancellationToken)
     {
         try
         {
             var source = Encoding.UTF8.GetBytes(run.Source);
+            await stdin.WriteAsync(limits, cancellationToken).ConfigureAwait(false);
             await stdin.WriteAsync(Encoding.ASCII.GetBytes(source.Length.ToString("D12", CultureInfo.InvariantCulture)), cancellationToken).ConfigureAwait(false);
             await stdin.WriteAsync(source, cancellationToken).ConfigureAwait(false);
             if (!run.Stdin.IsEmpty)
@@ -267,26 +309,6 @@ internal sealed class SandboxSlot : IDisposable
         }
     }
 
-    private void KillTree(Process process, PidHandle? init)
-    {
-        // SIGKILL to the PID-namespace init makes the kernel kill every process in the namespace.
-        init?.Kill();
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill();
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-        }
-        _cgroup?.KillAll(s_sweepWait);
-    }
-
     private static async Task DrainAfterKillAsync(Process process, Task stdoutTask, Task stderrTask)
     {
         var drained = Task.WhenAll(stdoutTask, stderrTask);
@@ -307,4 +329,89 @@ internal sealed class SandboxSlot : IDisposable
 
     private static bool IsMemoryError(string stderrTail) =>
         stderrTail.Contains("MemoryError", StringComparison.Ordinal) || stderrTail.Contains("Cannot allocate memory", StringComparison.Ordinal);
+
+    /// <summary>A started, confined sandbox blocked before its program, or the reason it could not be made.</summary>
+    private sealed class Prepared : IDisposable
+    {
+        private int _releaseFd;
+
+        public Prepared(Process process, int releaseFd, long maxOutputBytes)
+        {
+            Process = process;
+            _releaseFd = releaseFd;
+            Stderr = new OutputCollector(maxOutputBytes, StderrTailBytes, keepTail: true);
+            // Drained from the start: bubblewrap's own complaints arrive here before any run.
+            StderrTask = Stderr.DrainAsync(process.StandardError.BaseStream, () => OnStderrExceeded?.Invoke());
+        }
+
+        private Prepared()
+        {
+            Process = null!;
+            Stderr = new OutputCollector(1024, 1, keepTail: true);
+            StderrTask = Task.CompletedTask;
+            _releaseFd = -1;
+        }
+
+        public Process Process { get; }
+
+        public PidHandle? Init { get; set; }
+
+        public OutputCollector Stderr { get; }
+
+        public Task StderrTask { get; }
+
+        public Action? OnStderrExceeded { get; set; }
+
+        public string? Error { get; set; }
+
+        public static Prepared Failed(string error) => new() { Error = error };
+
+        /// <summary>Lets the sandboxed program start.</summary>
+        public void Release()
+        {
+            Native.write(_releaseFd, "1"u8, 1);
+            CloseRelease();
+        }
+
+        /// <summary>Kills the whole sandbox: SIGKILL to the PID-namespace init takes every process in the namespace with it.</summary>
+        public void Kill(ISlotCgroup? cgroup)
+        {
+            if (Process == null)
+            {
+                return;
+            }
+            Init?.Kill();
+            try
+            {
+                if (!Process.HasExited)
+                {
+                    Process.Kill();
+                }
+            }
+            catch (InvalidOperationException)
+            {
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+            }
+            cgroup?.KillAll(s_sweepWait);
+        }
+
+        public void Dispose()
+        {
+            // Closed only after the kill: an init that read EOF here would start the program.
+            CloseRelease();
+            Init?.Dispose();
+            Process?.Dispose();
+        }
+
+        private void CloseRelease()
+        {
+            if (_releaseFd >= 0)
+            {
+                Native.close(_releaseFd);
+                _releaseFd = -1;
+            }
+        }
+    }
 }
