@@ -81,6 +81,10 @@ public static class SandboxFactory
                 var trial = Trial(slots[0], identities[0]);
                 if (trial.Error != null)
                 {
+                    foreach (var slot in slots)
+                    {
+                        slot.DiscardPrepared();
+                    }
                     failures.Add((userNamespace ? "user-namespace mode: " : "root mode: ") + trial.Error);
                     continue;
                 }

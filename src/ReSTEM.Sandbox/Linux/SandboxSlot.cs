@@ -77,6 +77,13 @@ internal sealed class SandboxSlot : IDisposable
 
     public void Dispose()
     {
+        DiscardPrepared();
+        _cgroup?.Dispose();
+    }
+
+    /// <summary>Stops preparing sandboxes and kills the one waiting, leaving the cgroup in place (it may be shared by a slot of another mode).</summary>
+    public void DiscardPrepared()
+    {
         _disposed = true;
         var next = Interlocked.Exchange(ref _next, null);
         if (next != null)
@@ -90,7 +97,6 @@ internal sealed class SandboxSlot : IDisposable
             {
             }
         }
-        _cgroup?.Dispose();
     }
 
     private async Task<Prepared> TakePreparedAsync()
