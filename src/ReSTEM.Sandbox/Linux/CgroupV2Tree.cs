@@ -50,7 +50,7 @@ internal sealed class CgroupV2Tree : ICgroupTree
             string? enableError = null;
             if (wanted.Length > 0)
             {
-                enableError = EnableControllers(parent, wanted, own != "/", log);
+                enableError = EnableControllers(parent, wanted, log);
             }
             Directory.CreateDirectory(root);
             CgroupFiles.RemoveStaleInstances(root, relativeRoot);
@@ -132,7 +132,7 @@ internal sealed class CgroupV2Tree : ICgroupTree
     private static HashSet<string> ReadWords(string path) =>
         File.Exists(path) ? File.ReadAllText(path).Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries).ToHashSet() : [];
 
-    private static string? EnableControllers(string parent, string[] controllers, bool mayEvacuate, Action<string> log)
+    private static string? EnableControllers(string parent, string[] controllers, Action<string> log)
     {
         var enabled = ReadWords(Path.Combine(parent, "cgroup.subtree_control"));
         var missing = controllers.Where(c => !enabled.Contains(c)).ToArray();
@@ -143,11 +143,12 @@ internal sealed class CgroupV2Tree : ICgroupTree
         var request = string.Join(' ', missing.Select(c => "+" + c));
         var subtree = Path.Combine(parent, "cgroup.subtree_control");
         var error = CgroupFiles.TryWrite(subtree, request);
-        if (error == null || !mayEvacuate || !error.Contains(Describe(Ebusy), StringComparison.Ordinal))
+        if (error == null || !error.Contains(Describe(Ebusy), StringComparison.Ordinal))
         {
             return error;
         }
-        // "Device or resource busy": the cgroup holds processes. Move them into a leaf, then retry.
+        // "Device or resource busy": the cgroup holds processes (only the real root is exempt; a
+        // container's namespace root is not). Move them into a leaf, then retry.
         var leaf = Path.Combine(parent, "restem-service");
         Directory.CreateDirectory(leaf);
         var moved = 0;
