@@ -54,12 +54,14 @@ public static class SandboxFactory
         var pidsCgroup = cgroupProtections.Any(p => p.Name == "process limit" && p.Active);
 
         var spawner = new Spawner();
-        var slotCgroups = new List<ISlotCgroup?>();
+        // Two cgroups per slot: a run in one while the slot prepares its next sandbox in the other.
+        var slotCgroups = new List<ISlotCgroup?[]>();
         try
         {
             for (var i = 0; i < options.Slots; i++)
             {
-                slotCgroups.Add(cgroups?.CreateSlot(i));
+                var name = "slot" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                slotCgroups.Add([cgroups?.CreateSlot(name + "a"), cgroups?.CreateSlot(name + "b")]);
             }
             var disableUserns = BubblewrapSupports(options.BubblewrapPath, "--disable-userns");
             var seccomp = SeccompFilter.Supported ? SeccompFilter.Build() : null;
@@ -106,9 +108,12 @@ public static class SandboxFactory
         }
         catch
         {
-            foreach (var slot in slotCgroups)
+            foreach (var pair in slotCgroups)
             {
-                slot?.Dispose();
+                foreach (var slot in pair)
+                {
+                    slot?.Dispose();
+                }
             }
             cgroups?.Dispose();
             spawner.Dispose();

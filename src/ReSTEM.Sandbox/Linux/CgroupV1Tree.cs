@@ -4,7 +4,7 @@ namespace ReSTEM.Sandbox.Linux;
 
 /// <summary>
 /// Slot cgroups on cgroup v1: one directory per slot in each of the memory, pids and cpuacct
-/// hierarchies, under <c>{mount}/{CgroupName}/p{pid}-{n}/slot{i}</c>. v1 has no rule against
+/// hierarchies, under <c>{mount}/{CgroupName}/p{pid}-{n}/{name}</c>. v1 has no rule against
 /// processes in inner nodes, so the tree hangs off the hierarchy root.
 /// </summary>
 internal sealed class CgroupV1Tree : ICgroupTree
@@ -23,8 +23,8 @@ internal sealed class CgroupV1Tree : ICgroupTree
 
     public IReadOnlyList<SandboxProtection> Protections => _protections;
 
-    /// <summary>The path of a slot below each hierarchy's root, as <c>/proc/PID/cgroup</c> shows it.</summary>
-    internal string RelativeSlotPath(int index) => $"/{_options.CgroupName}/{_instance}/slot{index}";
+    /// <summary>The path of a slot cgroup below each hierarchy's root, as <c>/proc/PID/cgroup</c> shows it.</summary>
+    internal string RelativeSlotPath(string name) => $"/{_options.CgroupName}/{_instance}/{name}";
 
     /// <summary>Sets the tree up, or returns null with the reason when neither memory nor pids is usable.</summary>
     public static CgroupV1Tree? TryCreate(SandboxOptions options, CgroupMounts mounts, out string why)
@@ -72,16 +72,16 @@ internal sealed class CgroupV1Tree : ICgroupTree
         return tree;
     }
 
-    public ISlotCgroup CreateSlot(int index)
+    public ISlotCgroup CreateSlot(string name)
     {
         var dirs = new List<(string Controller, string Dir)>();
         foreach (var (controller, instanceDir) in _controllers)
         {
-            var dir = Path.Combine(instanceDir, "slot" + index.ToString(CultureInfo.InvariantCulture));
+            var dir = Path.Combine(instanceDir, name);
             Directory.CreateDirectory(dir);
             dirs.Add((controller, dir));
         }
-        var slot = new Slot(dirs, RelativeSlotPath(index));
+        var slot = new Slot(dirs, RelativeSlotPath(name));
         slot.KillAll(TimeSpan.FromSeconds(2));
         foreach (var (controller, dir) in dirs)
         {

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ReSTEM.Sandbox.Linux;
 
 /// <summary>
-/// Slot cgroups on cgroup v2: <c>{own cgroup}/{CgroupName}/p{pid}-{n}/slot{i}</c> in the unified
+/// Slot cgroups on cgroup v2: <c>{own cgroup}/{CgroupName}/p{pid}-{n}/{name}</c> in the unified
 /// hierarchy. v2 forbids enabling controllers for the children of a cgroup that holds processes
 /// (except at the root), so when the service's own cgroup holds processes they are first moved
 /// into a leaf <c>{own cgroup}/restem-service</c>, as container init systems do.
@@ -84,11 +84,11 @@ internal sealed class CgroupV2Tree : ICgroupTree
         }
     }
 
-    public ISlotCgroup CreateSlot(int index)
+    public ISlotCgroup CreateSlot(string name)
     {
-        var dir = Path.Combine(_instanceDir, "slot" + index.ToString(CultureInfo.InvariantCulture));
+        var dir = Path.Combine(_instanceDir, name);
         Directory.CreateDirectory(dir);
-        var slot = new Slot(dir, $"{_relativeInstance}/slot{index}");
+        var slot = new Slot(dir, $"{_relativeInstance}/{name}");
         slot.KillAll(TimeSpan.FromSeconds(2));
         if (_memory)
         {

@@ -6,6 +6,6 @@ internal interface ICgroupTree : IDisposable
     /// <summary>What this tree enforces, for the protection report.</summary>
     IReadOnlyList<SandboxProtection> Protections { get; }
 
-    /// <summary>Makes (or re-makes) the cgroup of slot <paramref name="index"/> with the limits of the options.</summary>
-    ISlotCgroup CreateSlot(int index);
+    /// <summary>Makes (or re-makes) the cgroup <paramref name="name"/> with the limits of the options.</summary>
+    ISlotCgroup CreateSlot(string name);
 }

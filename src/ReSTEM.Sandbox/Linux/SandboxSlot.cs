@@ -16,8 +16,9 @@ namespace ReSTEM.Sandbox.Linux;
 /// once, double-forked daemons included; the cgroup is then swept as a second line.
 /// </para>
 /// <para>
-/// After each run the slot prepares the next sandbox in the background (up to the block), so
-/// starting bubblewrap and building namespaces and mounts stays off the next run's path.
+/// As soon as a run's program starts, the slot prepares the next sandbox (up to the block) in
+/// its second cgroup, so starting bubblewrap and building namespaces and mounts stays off the
+/// next run's path; the two cgroups alternate, and each run's limits and counters are its own.
 /// </para>
 /// </summary>
 internal sealed class SandboxSlot : IDisposable
@@ -29,7 +30,7 @@ internal sealed class SandboxSlot : IDisposable
 
     private readonly SandboxOptions _options;
     private readonly SlotIdentity _identity;
-    private readonly ISlotCgroup? _cgroup;
+    private readonly ISlotCgroup?[] _cgroups;
     private readonly bool _memoryCgroup;
     private readonly SandboxLayout _layout;
     private readonly Spawner _spawner;
@@ -37,12 +38,12 @@ internal sealed class SandboxSlot : IDisposable
     private Task<Prepared>? _next;
     private bool _disposed;
 
-    public SandboxSlot(int index, SandboxOptions options, SlotIdentity identity, ISlotCgroup? cgroup, bool memoryCgroup, SandboxLayout layout, Spawner spawner, byte[]? seccomp)
+    public SandboxSlot(int index, SandboxOptions options, SlotIdentity identity, ISlotCgroup?[] cgroups, bool memoryCgroup, SandboxLayout layout, Spawner spawner, byte[]? seccomp)
     {
         Index = index;
         _options = options;
         _identity = identity;
-        _cgroup = cgroup;
+        _cgroups = cgroups;
         _memoryCgroup = memoryCgroup;
         _layout = layout;
         _spawner = spawner;
@@ -58,6 +59,11 @@ internal sealed class SandboxSlot : IDisposable
         using var sandbox = await TakePreparedAsync().ConfigureAwait(false);
         try
         {
+            if (!_disposed)
+            {
+                var other = 1 - sandbox.CgroupIndex;
+                _next = Task.Run(() => PrepareAsync(other), CancellationToken.None);
+            }
             if (sandbox.Error != null)
             {
                 return ProgramRunResult.SandboxFailure(sandbox.Error);
@@ -66,19 +72,18 @@ internal sealed class SandboxSlot : IDisposable
         }
         finally
         {
-            // Kills the namespace and sweeps the cgroup; a straggler is swept again, or reported, by the next preparation.
-            sandbox.Kill(_cgroup);
-            if (!_disposed)
-            {
-                _next = Task.Run(PrepareAsync, CancellationToken.None);
-            }
+            // Kills the namespace and sweeps its cgroup; a straggler is swept again, or reported, by the next preparation there.
+            sandbox.Kill();
         }
     }
 
     public void Dispose()
     {
         DiscardPrepared();
-        _cgroup?.Dispose();
+        foreach (var cgroup in _cgroups)
+        {
+            cgroup?.Dispose();
+        }
     }
 
     /// <summary>Stops preparing sandboxes and kills the one waiting, leaving the cgroup in place (it may be shared by a slot of another mode).</summary>
@@ -91,7 +96,7 @@ internal sealed class SandboxSlot : IDisposable
             try
             {
                 using var prepared = next.GetAwaiter().GetResult();
-                prepared.Kill(_cgroup);
+                prepared.Kill();
             }
             catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
             {
@@ -109,19 +114,21 @@ internal sealed class SandboxSlot : IDisposable
             {
                 return prepared;
             }
-            // It failed or died while waiting: throw it away and build a fresh one.
-            prepared.Kill(_cgroup);
+            // It failed or died while waiting: throw it away and build a fresh one in the same cgroup.
+            prepared.Kill();
             prepared.Dispose();
+            return await PrepareAsync(prepared.CgroupIndex).ConfigureAwait(false);
         }
-        return await PrepareAsync().ConfigureAwait(false);
+        return await PrepareAsync(0).ConfigureAwait(false);
     }
 
     /// <summary>Starts bubblewrap and confines it; the result carries an error instead when that failed.</summary>
-    private async Task<Prepared> PrepareAsync()
+    private async Task<Prepared> PrepareAsync(int cgroupIndex)
     {
-        if (_cgroup != null && !_cgroup.KillAll(s_sweepWait))
+        var cgroup = _cgroups[cgroupIndex];
+        if (cgroup != null && !cgroup.KillAll(s_sweepWait))
         {
-            return Prepared.Failed($"slot {Index}: processes of an earlier run would not die");
+            return Prepared.Failed($"slot {Index}: processes of an earlier run would not die", cgroupIndex);
         }
         Spawner.Spawned spawned;
         try
@@ -130,13 +137,13 @@ internal sealed class SandboxSlot : IDisposable
         }
         catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception or InvalidOperationException or ObjectDisposedException)
         {
-            return Prepared.Failed($"cannot start {_options.BubblewrapPath}: {e.Message}");
+            return Prepared.Failed($"cannot start {_options.BubblewrapPath}: {e.Message}", cgroupIndex);
         }
-        var prepared = new Prepared(spawned.Process, spawned.ReleaseFd, _options.MaxOutputBytes);
+        var prepared = new Prepared(spawned.Process, spawned.ReleaseFd, _options.MaxOutputBytes, cgroup, cgroupIndex);
         var error = Confine(prepared);
         if (error != null)
         {
-            prepared.Kill(_cgroup);
+            prepared.Kill();
             await Task.WhenAny(prepared.StderrTask, Task.Delay(1000, CancellationToken.None)).ConfigureAwait(false);
             var said = Encoding.UTF8.GetString(prepared.Stderr.Kept()).Trim();
             prepared.Error = error + (said.Length > 0 ? ": " + said : "");
@@ -155,7 +162,7 @@ internal sealed class SandboxSlot : IDisposable
         {
             sandbox.OnStderrExceeded();
         }
-        _cgroup?.BeginRun();
+        sandbox.Cgroup?.BeginRun();
         var stopwatch = Stopwatch.StartNew();
         limit.CancelAfter(wall);
         var stdoutTask = stdout.DrainAsync(process.StandardOutput.BaseStream, () => { outputExceeded = true; limit.Cancel(); });
@@ -173,12 +180,12 @@ internal sealed class SandboxSlot : IDisposable
             ended = false;
         }
         stopwatch.Stop();
-        sandbox.Kill(_cgroup);
+        sandbox.Kill();
         await DrainAfterKillAsync(process, stdoutTask, sandbox.StderrTask).ConfigureAwait(false);
         var stdinComplete = await stdinTask.ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var usage = _cgroup?.ReadUsage() ?? new CgroupUsage(0, null, null);
+        var usage = sandbox.Cgroup?.ReadUsage() ?? new CgroupUsage(0, null, null);
         var result = new ProgramRunResult
         {
             Outcome = ProgramOutcome.Exited,
@@ -245,7 +252,7 @@ internal sealed class SandboxSlot : IDisposable
         var outer = process.Id;
         try
         {
-            _cgroup?.Attach(outer);
+            sandbox.Cgroup?.Attach(outer);
             // The init is cloned right away; it blocks on the block-fd, so it cannot have run anything yet.
             var deadline = Environment.TickCount64 + (long)s_initWait.TotalMilliseconds;
             var polls = 0;
@@ -274,7 +281,7 @@ internal sealed class SandboxSlot : IDisposable
             {
                 return "bubblewrap's sandbox ended before it could be confined";
             }
-            _cgroup?.Attach(child);
+            sandbox.Cgroup?.Attach(child);
             return null;
         }
         catch (IOException e)
@@ -341,17 +348,20 @@ internal sealed class SandboxSlot : IDisposable
     {
         private int _releaseFd;
 
-        public Prepared(Process process, int releaseFd, long maxOutputBytes)
+        public Prepared(Process process, int releaseFd, long maxOutputBytes, ISlotCgroup? cgroup, int cgroupIndex)
         {
             Process = process;
             _releaseFd = releaseFd;
+            Cgroup = cgroup;
+            CgroupIndex = cgroupIndex;
             Stderr = new OutputCollector(maxOutputBytes, StderrTailBytes, keepTail: true);
             // Drained from the start: bubblewrap's own complaints arrive here before any run.
             StderrTask = Stderr.DrainAsync(process.StandardError.BaseStream, () => OnStderrExceeded?.Invoke());
         }
 
-        private Prepared()
+        private Prepared(int cgroupIndex)
         {
+            CgroupIndex = cgroupIndex;
             Process = null!;
             Stderr = new OutputCollector(1024, 1, keepTail: true);
             StderrTask = Task.CompletedTask;
@@ -359,6 +369,11 @@ internal sealed class SandboxSlot : IDisposable
         }
 
         public Process Process { get; }
+
+        /// <summary>The slot cgroup this sandbox lives in (null without cgroups), and which of the slot's two it is.</summary>
+        public ISlotCgroup? Cgroup { get; }
+
+        public int CgroupIndex { get; }
 
         public PidHandle? Init { get; set; }
 
@@ -370,7 +385,7 @@ internal sealed class SandboxSlot : IDisposable
 
         public string? Error { get; set; }
 
-        public static Prepared Failed(string error) => new() { Error = error };
+        public static Prepared Failed(string error, int cgroupIndex) => new(cgroupIndex) { Error = error };
 
         /// <summary>Lets the sandboxed program start.</summary>
         public void Release()
@@ -380,7 +395,7 @@ internal sealed class SandboxSlot : IDisposable
         }
 
         /// <summary>Kills the whole sandbox: SIGKILL to the PID-namespace init takes every process in the namespace with it.</summary>
-        public void Kill(ISlotCgroup? cgroup)
+        public void Kill()
         {
             if (Process == null)
             {
@@ -400,7 +415,7 @@ internal sealed class SandboxSlot : IDisposable
             catch (System.ComponentModel.Win32Exception)
             {
             }
-            cgroup?.KillAll(s_sweepWait);
+            Cgroup?.KillAll(s_sweepWait);
         }
 
         public void Dispose()
