@@ -12,7 +12,8 @@ public interface IProgramRunner
     /// including failures of the program, is reported in the result; a failure of the runner's
     /// own machinery is reported as <see cref="ProgramOutcome.SandboxError"/>. Throws only
     /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires
-    /// (the program is killed first).
+    /// (the program is killed first), and <see cref="ObjectDisposedException"/> after the runner
+    /// was disposed.
     /// </summary>
     ValueTask<ProgramRunResult> RunAsync(ProgramRun run, CancellationToken cancellationToken);
 }
