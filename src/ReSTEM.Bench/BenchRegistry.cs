@@ -6,5 +6,6 @@ internal static class BenchRegistry
     public static IReadOnlyDictionary<string, Func<string[], int>> All { get; } = new Dictionary<string, Func<string[], int>>
     {
         ["model"] = ModelBench.Run,
+        ["sandbox"] = SandboxBench.Run,
     };
 }
