@@ -3,6 +3,7 @@ using ReSTEM.Core.Datasets;
 using ReSTEM.Host.Commands;
 using ReSTEM.Host.Configuration;
 using ReSTEM.Host.Hosting;
+using ReSTEM.Sandbox;
 using ReSTEM.Storage.Files;
 
 namespace ReSTEM.Host;
@@ -47,6 +48,11 @@ public static class Program
         {
             await System.Console.Error.WriteLineAsync($"error: {e.Message}");
             return 2;
+        }
+        catch (SandboxUnavailableException e)
+        {
+            await System.Console.Error.WriteLineAsync($"error: the code sandbox is not available on this machine: {e.Message}");
+            return 1;
         }
         catch (DatasetFormatException e)
         {

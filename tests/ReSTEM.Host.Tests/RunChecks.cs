@@ -79,15 +79,22 @@ internal static class RunChecks
         Assert.Empty(Directory.EnumerateFileSystemEntries(runDir, ".tmp-*", SearchOption.AllDirectories));
     }
 
-    /// <summary>The arithmetic reward computed here, apart from the project's verifier: the last #### line lists the gold integers.</summary>
+    /// <summary>
+    /// The arithmetic reward computed here, apart from the project's verifier: the first #### line
+    /// (as the GSM8K harness reads it) lists numbers equal to the gold ones, in order.
+    /// </summary>
     private static float IndependentReward(Problem problem, string completion)
     {
-        var at = completion.LastIndexOf("####", StringComparison.Ordinal);
+        var at = completion.IndexOf("####", StringComparison.Ordinal);
         if (at < 0) return 0f;
-        var line = completion[(at + 4)..].Split('\n')[0];
-        var parts = line.Split(',').Select(p => p.Trim()).ToList();
-        if (parts.Any(p => !long.TryParse(p, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))) return 0f;
-        var gold = problem.Answer!.Split(',').Select(p => long.Parse(p.Trim(), CultureInfo.InvariantCulture));
-        return parts.Select(p => long.Parse(p, CultureInfo.InvariantCulture)).SequenceEqual(gold) ? 1f : 0f;
+        var parts = completion[(at + 4)..].Split('\n')[0].Split(',').Select(p => p.Trim()).ToList();
+        var values = new List<decimal>();
+        foreach (var part in parts)
+        {
+            if (!decimal.TryParse(part, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)) return 0f;
+            values.Add(value);
+        }
+        var gold = problem.Answer!.Split(',').Select(p => decimal.Parse(p.Trim(), CultureInfo.InvariantCulture));
+        return values.SequenceEqual(gold) ? 1f : 0f;
     }
 }

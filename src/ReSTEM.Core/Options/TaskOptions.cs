@@ -1,4 +1,5 @@
 using ReSTEM.Core.Tasks.Arithmetic;
+using ReSTEM.Core.Tasks.Code;
 
 namespace ReSTEM.Core.Options;
 
@@ -7,4 +8,7 @@ public sealed record TaskOptions
 {
     /// <summary><c>arithmetic</c>: the built-in arithmetic generator.</summary>
     public ArithmeticOptions Arithmetic { get; init; } = new();
+
+    /// <summary><c>code</c>: the built-in Python function-synthesis generator.</summary>
+    public CodeTaskOptions Code { get; init; } = new();
 }

@@ -9,6 +9,9 @@ public sealed record VerificationOptions
     /// <summary><c>timeout-seconds</c>: wall-clock limit of one code verification.</summary>
     public double TimeoutSeconds { get; init; } = 10;
 
+    /// <summary><c>memory-mb</c>: memory limit of one sandboxed program.</summary>
+    public int MemoryMB { get; init; } = 512;
+
     /// <summary><c>retries</c>: how often a verification whose machinery failed (not the candidate) is tried again.</summary>
     public int Retries { get; init; } = 2;
 

@@ -43,7 +43,7 @@ public static class RunCommand
         var options = RunOptionsBinder.Bind(document);
         var observer = new ConsoleObserver(System.Console.Error, TimeSpan.FromSeconds(2));
         var dir = RunStarter.RunDirectory(options, runDir);
-        await using var task = TaskCatalog.Create(options);
+        await using var task = TaskCatalog.Create(options, message => observer.Info($"warning: {message}"));
         if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any() && !File.Exists(new RunLayout(dir).Manifest))
             throw new ConfigurationError($"{dir} exists, is not empty and has no run.json: it is not a run folder. Choose another restem.run-name or --run-dir.");
         using var runLock = RunLock.TryAcquire(new RunLayout(dir))

@@ -3,6 +3,7 @@ using Akka.Configuration;
 using ReSTEM.Core.Options;
 using ReSTEM.Core.Sampling;
 using ReSTEM.Core.Tasks.Arithmetic;
+using ReSTEM.Core.Tasks.Code;
 using ReSTEM.Core.Training;
 
 namespace ReSTEM.Host.Configuration;
@@ -15,7 +16,7 @@ namespace ReSTEM.Host.Configuration;
 public static class RunOptionsBinder
 {
     /// <summary>The task names <c>restem.task</c> accepts.</summary>
-    public static IReadOnlyList<string> TaskNames { get; } = ["arithmetic", "code", "gsm8k", "math", "humaneval", "mbpp", "apps"];
+    public static IReadOnlyList<string> TaskNames { get; } = ["arithmetic", "code"];
 
     /// <summary>Binds and validates.</summary>
     public static RunOptions Bind(HoconDocument document)
@@ -34,6 +35,15 @@ public static class RunOptionsBinder
             Seed = c.Long("restem.tasks.arithmetic.seed"),
         };
         c.Check("restem.tasks.arithmetic", arithmetic.Validate);
+        var code = new CodeTaskOptions
+        {
+            TrainSize = c.Int("restem.tasks.code.train-problems", 1),
+            ValidationSize = c.Int("restem.tasks.code.val-problems", 0),
+            TestSize = c.Int("restem.tasks.code.test-problems", 1),
+            TestsPerProblem = c.Int("restem.tasks.code.tests-per-problem", 1, 100),
+            Seed = c.Int("restem.tasks.code.seed", 0),
+        };
+        c.Check("restem.tasks.code", code.Validate);
 
         var decoding = new SamplingOptions
         {
@@ -109,6 +119,7 @@ public static class RunOptionsBinder
                 Parallelism = c.Int("restem.verification.parallelism", 0, 4096),
                 TimeoutSeconds = c.Double("restem.verification.timeout-seconds", 0.01, 86_400),
                 Retries = c.Int("restem.verification.retries", 0, 100),
+                MemoryMB = c.Int("restem.verification.memory-mb", 16, 1 << 20),
             },
             Filter = new FilterOptions { MaxCorrectPerProblem = c.Int("restem.filter.max-correct-per-problem", 1) },
             Training = new MStepOptions
@@ -133,7 +144,7 @@ public static class RunOptionsBinder
                 VerifyTimeoutSeconds = c.Double("restem.pipeline.verify-timeout-seconds", 1, 1e7),
                 MaxPasses = c.Int("restem.pipeline.max-passes", 1, 100),
             },
-            Tasks = new TaskOptions { Arithmetic = arithmetic },
+            Tasks = new TaskOptions { Arithmetic = arithmetic, Code = code },
         };
 
         if (options.Model.BuiltInModel.HiddenSize % options.Model.BuiltInModel.Heads != 0)

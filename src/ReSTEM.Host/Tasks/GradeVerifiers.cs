@@ -1,5 +1,6 @@
 using ReSTEM.Core.Options;
-using ReSTEM.Core.Tasks.Arithmetic;
+using ReSTEM.Core.Verification.Code;
+using ReSTEM.Core.Verification.MathAnswers;
 using ReSTEM.Host.Configuration;
 
 namespace ReSTEM.Host.Tasks;
@@ -8,9 +9,24 @@ namespace ReSTEM.Host.Tasks;
 public static class GradeVerifiers
 {
     /// <summary>Creates the verifier of <paramref name="task"/> (and the sandbox it runs programs in, for code tasks).</summary>
-    public static VerifierHandle Create(string task, VerificationOptions options, Action<string> warn) => task switch
+    public static VerifierHandle Create(string task, VerificationOptions options, Action<string> warn)
     {
-        ArithmeticTask.TaskName => new VerifierHandle(new ArithmeticAnswerVerifier(), null),
-        _ => throw new ConfigurationError($"--task {task} cannot be graded by this build yet"),
-    };
+        switch (task)
+        {
+            case "gsm8k":
+                return new VerifierHandle(new MathVerifier(MathVerifierMode.Gsm8k), null);
+            case "math":
+                return new VerifierHandle(new MathVerifier(MathVerifierMode.Math), null);
+            case "arithmetic":
+                return new VerifierHandle(new MathVerifier(MathVerifierMode.Builtin), null);
+            case "humaneval" or "mbpp" or "apps" or "code":
+                var sandbox = Sandboxes.Create(options, warn);
+                var timeout = TimeSpan.FromSeconds(options.TimeoutSeconds);
+                return new VerifierHandle(
+                    new CodeVerifier(sandbox, new FunctionTestOptions { Timeout = timeout }, new StdioTestOptions { TotalTimeout = timeout }),
+                    sandbox);
+            default:
+                throw new ConfigurationError($"--task {task}: unknown task");
+        }
+    }
 }

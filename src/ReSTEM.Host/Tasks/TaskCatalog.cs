@@ -1,17 +1,32 @@
 using ReSTEM.Core.Options;
 using ReSTEM.Core.Tasks.Arithmetic;
+using ReSTEM.Core.Tasks.Code;
+using ReSTEM.Core.Verification.MathAnswers;
 using ReSTEM.Host.Configuration;
 
 namespace ReSTEM.Host.Tasks;
 
-/// <summary>Builds the configured task with its verifier (and the sandbox, for code tasks).</summary>
+/// <summary>Builds the configured task of a run with its verifier (and the sandbox, for code tasks).</summary>
 public static class TaskCatalog
 {
-    /// <summary>Creates the task named by <c>restem.task</c>; dispose the handle to release sandbox slots.</summary>
-    /// <exception cref="ConfigurationError">The task is not available.</exception>
-    public static TaskHandle Create(RunOptions options) => options.Task switch
+    /// <summary>The tasks a run can use.</summary>
+    public static IReadOnlyList<string> RunTasks { get; } = [ArithmeticTask.TaskName, "code"];
+
+    /// <summary>Creates the task named by <c>restem.task</c>; dispose the handle to release the sandbox.</summary>
+    /// <exception cref="ConfigurationError">The task cannot be run (a dataset task without its files, or no sandbox).</exception>
+    public static TaskHandle Create(RunOptions options, Action<string> warn)
     {
-        ArithmeticTask.TaskName => new TaskHandle(new ArithmeticTask(options.Tasks.Arithmetic, new ArithmeticAnswerVerifier()), null),
-        _ => throw new ConfigurationError($"restem.task = {options.Task} is not available in this build; available: {ArithmeticTask.TaskName}"),
-    };
+        switch (options.Task)
+        {
+            case ArithmeticTask.TaskName:
+                return new TaskHandle(new ArithmeticTask(options.Tasks.Arithmetic, new MathVerifier(MathVerifierMode.Builtin)), null);
+            case "code":
+                var sandbox = Sandboxes.Create(options.Verification, warn);
+                return new TaskHandle(new CodeTask(sandbox, options.Tasks.Code), sandbox);
+            default:
+                throw new ConfigurationError(
+                    $"restem.task = {options.Task}: a run can use the built-in tasks ({string.Join(", ", RunTasks)}); "
+                    + "the dataset tasks are available to `restem grade`");
+        }
+    }
 }
