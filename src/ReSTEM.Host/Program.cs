@@ -70,14 +70,15 @@ public static class Program
         var set = new Option<string[]>("--set") { Description = "override one key: --set restem.iterations=2 (repeatable)", AllowMultipleArgumentsPerToken = false };
         var runDir = new Option<string?>("--run-dir") { Description = "run folder (default: runs-dir/run-name from the configuration)" };
         var verbose = new Option<bool>("--verbose") { Description = "log the actor system's informational messages" };
+        var quarantine = new Option<bool>("--quarantine") { Description = "move damaged or foreign files of the run folder to its quarantine/ folder and redo what they held" };
 
-        var run = new Command("run", "start a run, or carry on the run already in its folder") { config, set, runDir, verbose };
-        run.SetAction((result, _) => RunCommand.RunAsync(result.GetValue(config), result.GetValue(set) ?? [], result.GetValue(runDir), result.GetValue(verbose), shutdown));
+        var run = new Command("run", "start a run, or carry on the run already in its folder") { config, set, runDir, verbose, quarantine };
+        run.SetAction((result, _) => RunCommand.RunAsync(result.GetValue(config), result.GetValue(set) ?? [], result.GetValue(runDir), result.GetValue(verbose), result.GetValue(quarantine), shutdown));
         root.Subcommands.Add(run);
 
         var dir = new Argument<string>("DIR") { Description = "the run folder" };
-        var resume = new Command("resume", "carry on a stopped run with the configuration stored in its run.json") { dir, set, verbose };
-        resume.SetAction((result, _) => RunCommand.ResumeAsync(result.GetValue(dir)!, result.GetValue(set) ?? [], result.GetValue(verbose), shutdown));
+        var resume = new Command("resume", "carry on a stopped run with the configuration stored in its run.json") { dir, set, verbose, quarantine };
+        resume.SetAction((result, _) => RunCommand.ResumeAsync(result.GetValue(dir)!, result.GetValue(set) ?? [], result.GetValue(verbose), result.GetValue(quarantine), shutdown));
         root.Subcommands.Add(resume);
 
         var task = new Option<string>("--task") { Description = "gsm8k, math, humaneval, mbpp, apps, arithmetic or code", Required = true };

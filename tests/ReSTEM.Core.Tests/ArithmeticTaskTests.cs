@@ -24,23 +24,41 @@ public sealed partial class ArithmeticTaskTests
     }
 
     [Fact]
-    public void Worked_solutions_are_arithmetically_right_and_end_in_the_answer()
+    public void Worked_solutions_are_arithmetically_right_and_carry_both_amounts_line_to_line()
     {
         foreach (var problem in new ArithmeticProblemGenerator(Small).GenerateSplits()[Split.Train])
         {
             var lines = problem.Solution!.Split('\n');
             Assert.Equal($"#### {problem.Answer}", lines[^1]);
-            var values = new Dictionary<string, int>();
-            foreach (var line in lines[..^1])
+            var start = StartLine().Match(lines[0]);
+            Assert.True(start.Success, lines[0]);
+            var names = new[] { start.Groups[1].Value, start.Groups[3].Value };
+            var values = new[] { int.Parse(start.Groups[2].Value), int.Parse(start.Groups[4].Value) };
+            Assert.StartsWith($"{names[0]} has {values[0]} ", problem.Question);
+            foreach (var line in lines[1..^1])
             {
-                var m = StepLine().Match(line);
+                var m = EventLine().Match(line);
                 Assert.True(m.Success, line);
-                var (x, op, y, z) = (int.Parse(m.Groups[2].Value), m.Groups[3].Value, int.Parse(m.Groups[4].Value), int.Parse(m.Groups[5].Value));
-                Assert.Equal(op switch { "+" => x + y, "-" => x - y, _ => x * y }, z);
-                Assert.InRange(z, 0, Small.MaxValue);
-                if (values.TryGetValue(m.Groups[1].Value, out var before)) Assert.Equal(before, x);
-                values[m.Groups[1].Value] = z;
+                Assert.Contains(m.Groups[1].Value, names);
+                for (var slot = 0; slot < 2; slot++)
+                {
+                    var (name, expression) = (m.Groups[2 + 2 * slot].Value, m.Groups[3 + 2 * slot].Value);
+                    Assert.Equal(names[slot], name);
+                    var step = StepExpression().Match(expression);
+                    if (!step.Success)
+                    {
+                        Assert.Equal(values[slot], int.Parse(expression));
+                        continue;
+                    }
+                    var (x, op, y, z) = (int.Parse(step.Groups[1].Value), step.Groups[2].Value, int.Parse(step.Groups[3].Value), int.Parse(step.Groups[4].Value));
+                    Assert.Equal(values[slot], x);
+                    Assert.Equal(op switch { "+" => x + y, "-" => x - y, _ => x * y }, z);
+                    Assert.InRange(z, 0, Small.MaxValue);
+                    values[slot] = z;
+                }
             }
+            Assert.Equal($"{values[0]}, {values[1]}", problem.Answer);
+            Assert.Equal(problem.Difficulty, lines.Length - 2);
             Assert.Equal(problem.Difficulty, problem.Question.Split('.').Length - 2);
         }
     }
@@ -77,8 +95,14 @@ public sealed partial class ArithmeticTaskTests
         Assert.Contains("difficulty", e.Message);
     }
 
-    [GeneratedRegex(@"^([A-Z][a-z]+): (\d+)([+\-*])(\d+)=(\d+)$")]
-    private static partial Regex StepLine();
+    [GeneratedRegex(@"^([A-Z][a-z]+) (\d+), ([A-Z][a-z]+) (\d+)$")]
+    private static partial Regex StartLine();
+
+    [GeneratedRegex(@"^([A-Z][a-z]+) (?:buys \d+|loses \d+|gives \d+ to [A-Z][a-z]+|doubles): ([A-Z][a-z]+) ([0-9+\-*=]+), ([A-Z][a-z]+) ([0-9+\-*=]+)$")]
+    private static partial Regex EventLine();
+
+    [GeneratedRegex(@"^(\d+)([+\-*])(\d+)=(\d+)$")]
+    private static partial Regex StepExpression();
 
     [GeneratedRegex(@"^(\d+)([+\-*])(\d+)=(\d+)$")]
     private static partial Regex DrillLine();

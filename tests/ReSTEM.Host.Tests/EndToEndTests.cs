@@ -73,6 +73,31 @@ public sealed class EndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.True(new ManifestStore(new RunLayout(runDir)).Exists);
     }
 
+    [Fact]
+    public async Task A_truncated_sample_part_is_named_and_quarantine_redraws_its_problems()
+    {
+        var runDir = Path.Combine(_root, "damaged");
+        var (code, text) = await RestemProcess.RunAsync(TimeSpan.FromMinutes(5), "run", "--config", TinyConfig, "--run-dir", runDir);
+        Assert.Equal(0, code);
+        var part = new SampleStore(new RunLayout(runDir)).PartFiles(1)[0];
+        var bytes = await File.ReadAllBytesAsync(part);
+        await File.WriteAllBytesAsync(part, bytes[..(bytes.Length / 2)]);
+
+        (code, text) = await RestemProcess.RunAsync(TimeSpan.FromMinutes(1), "run", "--config", TinyConfig, "--run-dir", runDir);
+        output.WriteLine(text);
+        Assert.Equal(2, code);
+        Assert.Contains(part, text);
+        Assert.Contains("--quarantine", text);
+        Assert.DoesNotContain("   at ", text);
+
+        (code, text) = await RestemProcess.RunAsync(TimeSpan.FromMinutes(5), "resume", runDir, "--quarantine");
+        output.WriteLine(text);
+        Assert.Equal(0, code);
+        Assert.Contains("quarantined", text);
+        Assert.True(File.Exists(Path.Combine(runDir, "quarantine", "iter-1", "samples", Path.GetFileName(part))));
+        await RunChecks.AssertCompleteAsync(runDir, TinyConfig);
+    }
+
     public void Dispose()
     {
         try

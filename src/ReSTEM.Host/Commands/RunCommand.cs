@@ -13,32 +13,34 @@ namespace ReSTEM.Host.Commands;
 public static class RunCommand
 {
     /// <summary>Runs with the configuration file <paramref name="configFile"/> and overrides; returns the exit code.</summary>
-    public static Task<int> RunAsync(string? configFile, IReadOnlyList<string> overrides, string? runDir, bool verbose, ProcessShutdown shutdown)
+    public static Task<int> RunAsync(string? configFile, IReadOnlyList<string> overrides, string? runDir, bool verbose, bool quarantine, ProcessShutdown shutdown)
     {
         var document = HoconDocument.Load(configFile, overrides);
-        return ExecuteAsync(document, runDir, verbose, shutdown);
+        return ExecuteAsync(document, runDir, verbose, quarantine, shutdown);
     }
 
     /// <summary>Carries on the run in <paramref name="runDir"/> with the configuration stored in its manifest.</summary>
-    public static Task<int> ResumeAsync(string runDir, IReadOnlyList<string> overrides, bool verbose, ProcessShutdown shutdown)
+    public static Task<int> ResumeAsync(string runDir, IReadOnlyList<string> overrides, bool verbose, bool quarantine, ProcessShutdown shutdown)
     {
         var layout = new RunLayout(runDir);
         if (!File.Exists(layout.Manifest))
             throw new ConfigurationError($"{runDir} is not a run folder: it has no run.json");
+        var manifests = new ManifestStore(layout);
         RunManifest manifest;
         try
         {
-            manifest = new ManifestStore(layout).Load();
+            manifest = manifests.Load();
         }
-        catch (DamagedFileException e)
+        catch (DamagedFileException) when (quarantine && manifests.LoadBackup() is { } backup)
         {
-            throw new ConfigurationError(e.Message, e);
+            // The repair in ExecuteAsync moves the damaged run.json aside and restores the backup.
+            manifest = backup;
         }
         var document = HoconDocument.FromText(manifest.Config, overrides, layout.Manifest);
-        return ExecuteAsync(document, runDir, verbose, shutdown);
+        return ExecuteAsync(document, runDir, verbose, quarantine, shutdown);
     }
 
-    private static async Task<int> ExecuteAsync(HoconDocument document, string? runDir, bool verbose, ProcessShutdown shutdown)
+    private static async Task<int> ExecuteAsync(HoconDocument document, string? runDir, bool verbose, bool quarantine, ProcessShutdown shutdown)
     {
         var options = RunOptionsBinder.Bind(document);
         var observer = new ConsoleObserver(System.Console.Error, TimeSpan.FromSeconds(2));
@@ -48,6 +50,12 @@ public static class RunCommand
             throw new ConfigurationError($"{dir} exists, is not empty and has no run.json: it is not a run folder. Choose another restem.run-name or --run-dir.");
         using var runLock = RunLock.TryAcquire(new RunLayout(dir))
             ?? throw new ConfigurationError($"another restem process is working on {dir} (see {RunLock.PathOf(new RunLayout(dir))}); wait for it to finish or stop it first");
+        if (File.Exists(new RunLayout(dir).Manifest) || File.Exists(new RunLayout(dir).Manifest + ".bak"))
+        {
+            var repair = new RunRepair(new RunLayout(dir), quarantine);
+            await repair.CheckAsync(shutdown.Requested);
+            foreach (var moved in repair.Moved) observer.Info($"quarantined {moved} (moved to {new RunLayout(dir).Quarantine}); the phase that writes it runs again");
+        }
         var run = await RunStarter.OpenAsync(document, options, dir, task.Task, observer, CancellationToken.None);
         var device = DeviceResolver.Resolve(run.Device);
         observer.Info($"task {options.Task}: {run.TrainProblems.Count} train, {run.ValidationProblems.Count} validation, {run.TestProblems.Count} test problems; model {options.Model.Base} on {device.Explanation}");

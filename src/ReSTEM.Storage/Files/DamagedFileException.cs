@@ -13,7 +13,11 @@ public sealed class DamagedFileException : Exception
                + "file are drawn again.", inner)
     {
         Path = path;
+        Problem = problem;
     }
+
+    /// <summary>What is wrong with the file, without the advice.</summary>
+    public string Problem { get; }
 
     /// <summary>The damaged file.</summary>
     public string Path { get; }

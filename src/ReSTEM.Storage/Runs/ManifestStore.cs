@@ -44,9 +44,42 @@ public sealed class ManifestStore
         }
     }
 
-    /// <summary>Writes the manifest atomically.</summary>
-    public Task SaveAsync(RunManifest manifest, CancellationToken cancellationToken = default) =>
-        AtomicFile.WriteAllTextAsync(_layout.Manifest, JsonSerializer.Serialize(manifest, Json) + "\n", cancellationToken);
+    /// <summary>
+    /// Writes the manifest atomically, keeping the version it replaces as <c>run.json.bak</c>:
+    /// should run.json ever be damaged (a disk fault, an edit), <c>--quarantine</c> falls back to
+    /// it and at most one phase is done again.
+    /// </summary>
+    public async Task SaveAsync(RunManifest manifest, CancellationToken cancellationToken = default)
+    {
+        if (File.Exists(_layout.Manifest) && TryLoad(_layout.Manifest) is not null)
+        {
+            await AtomicFile.WriteAsync(BackupPath, async (stream, ct) =>
+            {
+                await using var current = File.OpenRead(_layout.Manifest);
+                await current.CopyToAsync(stream, ct).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        await AtomicFile.WriteAllTextAsync(_layout.Manifest, JsonSerializer.Serialize(manifest, Json) + "\n", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>run.json.bak</c>: the manifest before its last update.</summary>
+    public string BackupPath => _layout.Manifest + ".bak";
+
+    /// <summary>The backup manifest, when it exists and is readable.</summary>
+    public RunManifest? LoadBackup() => File.Exists(BackupPath) ? TryLoad(BackupPath) : null;
+
+    private static RunManifest? TryLoad(string path)
+    {
+        try
+        {
+            var manifest = JsonSerializer.Deserialize<RunManifest>(File.ReadAllBytes(path), Json);
+            return manifest?.Format <= RunManifest.CurrentFormat ? manifest : null;
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or IOException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The SHA-256 (hex) of resume keys, independent of their order.</summary>
     public static string HashKeys(IReadOnlyDictionary<string, string> keys)

@@ -5,10 +5,18 @@ namespace ReSTEM.Core.Tasks.Arithmetic;
 
 /// <summary>
 /// Generates multi-step word problems about two people whose amounts change through a chain of
-/// events, with a worked solution that writes one small calculation per line and ends in
-/// <c>#### a, b</c>. The difficulty level is the number of events. Asking for BOTH final
-/// amounts makes a lucky guess unlikely (hundreds of possible answer pairs), which keeps false
-/// positives out of the E-step's accepted samples.
+/// events, with a worked solution that ends in <c>#### a, b</c>. The difficulty level is the
+/// number of events. Asking for BOTH final amounts makes a lucky guess unlikely (hundreds of
+/// possible answer pairs), which keeps false positives out of the E-step's accepted samples.
+/// The worked solution is a scratchpad a small model can follow: its first line copies both
+/// starting amounts, and each event's line restates the event and BOTH amounts, so every
+/// number a line needs stands in the line above it or in the matching sentence of the question:
+/// <code>
+/// Ann 5, Ben 3
+/// Ann gives 2 to Ben: Ann 5-2=3, Ben 3+2=5
+/// Ben buys 4: Ann 3, Ben 5+4=9
+/// #### 3, 9
+/// </code>
 /// </summary>
 public sealed class ArithmeticProblemGenerator
 {
@@ -65,6 +73,7 @@ public sealed class ArithmeticProblemGenerator
         var question = new StringBuilder();
         question.Append($"{who[0]} has {amount[0]} {item} and {who[1]} has {amount[1]} {item}.");
         var solution = new StringBuilder();
+        solution.Append($"{who[0]} {amount[0]}, {who[1]} {amount[1]}\n");
         for (var e = 0; e < level; e++)
         {
             AppendEvent(random, who, amount, item, question, solution);
@@ -92,31 +101,43 @@ public sealed class ArithmeticProblemGenerator
             var x = random.Next(2);
             var y = 1 - x;
             var n = random.Next(1, _options.MaxStep + 1);
+            var steps = new string?[2];
+            string action;
             switch (random.Next(4))
             {
                 case 0 when amount[x] + n <= _options.MaxValue:
                     question.Append($" {who[x]} buys {n} more {item}.");
-                    solution.Append($"{who[x]}: {amount[x]}+{n}={amount[x] + n}\n");
+                    action = $"buys {n}";
+                    steps[x] = $"{amount[x]}+{n}={amount[x] + n}";
                     amount[x] += n;
-                    return;
+                    break;
                 case 1 when amount[x] >= n:
                     question.Append($" {who[x]} loses {n} {item}.");
-                    solution.Append($"{who[x]}: {amount[x]}-{n}={amount[x] - n}\n");
+                    action = $"loses {n}";
+                    steps[x] = $"{amount[x]}-{n}={amount[x] - n}";
                     amount[x] -= n;
-                    return;
+                    break;
                 case 2 when amount[x] >= n && amount[y] + n <= _options.MaxValue:
                     question.Append($" {who[x]} gives {n} {item} to {who[y]}.");
-                    solution.Append($"{who[x]}: {amount[x]}-{n}={amount[x] - n}\n");
-                    solution.Append($"{who[y]}: {amount[y]}+{n}={amount[y] + n}\n");
+                    action = $"gives {n} to {who[y]}";
+                    steps[x] = $"{amount[x]}-{n}={amount[x] - n}";
+                    steps[y] = $"{amount[y]}+{n}={amount[y] + n}";
                     amount[x] -= n;
                     amount[y] += n;
-                    return;
+                    break;
                 case 3 when amount[x] >= 1 && amount[x] * 2 <= _options.MaxValue:
                     question.Append($" {who[x]} doubles the {item}.");
-                    solution.Append($"{who[x]}: {amount[x]}*2={amount[x] * 2}\n");
+                    action = "doubles";
+                    steps[x] = $"{amount[x]}*2={amount[x] * 2}";
                     amount[x] *= 2;
-                    return;
+                    break;
+                default:
+                    continue;
             }
+            // An unchanged amount is restated as it is: the next line finds both in this one.
+            solution.Append($"{who[x]} {action}: {who[0]} {steps[0] ?? amount[0].ToString(System.Globalization.CultureInfo.InvariantCulture)}, "
+                + $"{who[1]} {steps[1] ?? amount[1].ToString(System.Globalization.CultureInfo.InvariantCulture)}\n");
+            return;
         }
     }
 
