@@ -7,5 +7,7 @@ internal static class BenchRegistry
     {
         ["model"] = ModelBench.Run,
         ["sandbox"] = SandboxBench.Run,
+        ["storage"] = StorageBench.Run,
+        ["grade"] = GradeBench.Run,
     };
 }
