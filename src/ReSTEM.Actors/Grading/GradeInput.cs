@@ -40,6 +40,7 @@ public sealed class GradeInput
         var problems = new Dictionary<string, Problem>(StringComparer.Ordinal);
         await foreach (var row in Rows(path, cancellationToken).ConfigureAwait(false))
         {
+            if (row.Error is not null) throw row.Error;
             var problem = ProblemReaders.Read(task, new Fields(row, path));
             if (!problems.TryAdd(problem.Id, problem))
                 throw new DatasetFormatException(path, row.Number, null, $"problem id '{problem.Id}' appears twice");
@@ -54,6 +55,7 @@ public sealed class GradeInput
     /// <exception cref="DatasetFormatException">The record lacks a field or names an unknown problem.</exception>
     public GradeItem Resolve(DataRow row)
     {
+        if (row.Error is not null) throw row.Error;
         var fields = new Fields(row, Path);
         var completion = fields.OptionalString("completion") ?? throw fields.Error("completion", "is missing");
         Problem problem;

@@ -15,7 +15,8 @@ public static class JsonlFile
 
     /// <summary>
     /// The records of <paramref name="path"/>, streamed. Blank lines are skipped; a line that is not
-    /// a JSON object raises <see cref="DatasetFormatException"/> naming the line.
+    /// a JSON object comes back as a row whose <see cref="DataRow.Error"/> names the line, so a
+    /// caller can stop there or set it aside and go on.
     /// </summary>
     public static IEnumerable<DataRow> Read(string path)
     {
@@ -38,16 +39,24 @@ public static class JsonlFile
             number++;
             if (string.IsNullOrWhiteSpace(line)) continue;
             JsonNode? node;
+            DatasetFormatException? error = null;
             try
             {
                 node = JsonNode.Parse(line);
             }
             catch (JsonException e)
             {
-                throw new DatasetFormatException(path, number, null, $"not valid JSON: {e.Message}", e);
+                node = null;
+                error = new DatasetFormatException(path, number, null, $"not valid JSON ({e.Message.TrimEnd('.')})", e);
             }
-            if (node is not JsonObject obj) throw new DatasetFormatException(path, number, null, "expected a JSON object per line");
-            yield return new DataRow(number, obj);
+            if (node is JsonObject obj)
+            {
+                yield return new DataRow(number, obj);
+            }
+            else
+            {
+                yield return new DataRow(number, new JsonObject(), error ?? new DatasetFormatException(path, number, null, "expected a JSON object per line"));
+            }
         }
     }
 }

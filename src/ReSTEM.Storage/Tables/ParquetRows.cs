@@ -63,7 +63,8 @@ public static class ParquetRows
         long l => JsonValue.Create(l),
         short s16 => JsonValue.Create(s16),
         byte u8 => JsonValue.Create(u8),
-        float f => JsonValue.Create(f),
+        // Through decimal, a float keeps its shortest text (0.3, not 0.30000001192092896) as a double.
+        float f => float.IsFinite(f) ? JsonValue.Create((double)(decimal)f) : JsonValue.Create((double)f),
         double d => JsonValue.Create(d),
         decimal m => JsonValue.Create(m),
         DateTime t => JsonValue.Create(t),
