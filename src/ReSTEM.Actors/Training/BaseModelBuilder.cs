@@ -106,9 +106,8 @@ public sealed class BaseModelBuilder
     /// <summary>Saves <paramref name="policy"/> into a temporary folder and renames it to <paramref name="finalDir"/> (replacing a stale one).</summary>
     internal static void Commit(Policy policy, string finalDir)
     {
-        var parent = Path.GetDirectoryName(Path.GetFullPath(finalDir))!;
-        Directory.CreateDirectory(parent);
-        var temp = Path.Combine(parent, $"{AtomicFile.TempPrefix}{Guid.NewGuid():N}-checkpoint");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(finalDir))!);
+        var temp = AtomicFile.TempPathFor(finalDir);
         policy.Save(temp);
         if (Directory.Exists(finalDir)) Directory.Delete(finalDir, recursive: true);
         AtomicFile.CommitDirectory(temp, finalDir);

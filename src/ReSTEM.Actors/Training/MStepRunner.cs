@@ -50,8 +50,7 @@ public sealed class MStepRunner
 
         var optimizer = options.Optimizer with { Seed = options.Optimizer.Seed + iteration };
         using var trainer = new Trainer(policy, optimizer, examples.Count);
-        var parent = Path.GetDirectoryName(finalDir)!;
-        Directory.CreateDirectory(parent);
+        Directory.CreateDirectory(Path.GetDirectoryName(finalDir)!);
         string? bestDir = null;
         var bestDigest = "";
         double? bestReward = null;
@@ -69,7 +68,7 @@ public sealed class MStepRunner
                 {
                     if (last)
                     {
-                        bestDir = SaveTemp(policy, parent, bestDir);
+                        bestDir = SaveTemp(policy, finalDir, bestDir);
                         bestDigest = policy.WeightsDigest();
                         bestEpoch = epoch + 1;
                     }
@@ -84,7 +83,7 @@ public sealed class MStepRunner
                 {
                     bestReward = reward;
                     bestEpoch = epoch + 1;
-                    bestDir = SaveTemp(policy, parent, bestDir);
+                    bestDir = SaveTemp(policy, finalDir, bestDir);
                     bestDigest = policy.WeightsDigest();
                 }
             }
@@ -99,9 +98,9 @@ public sealed class MStepRunner
         }
     }
 
-    private static string SaveTemp(Policy policy, string parent, string? previous)
+    private static string SaveTemp(Policy policy, string finalDir, string? previous)
     {
-        var temp = Path.Combine(parent, $"{AtomicFile.TempPrefix}{Guid.NewGuid():N}-checkpoint");
+        var temp = AtomicFile.TempPathFor(finalDir);
         policy.Save(temp);
         if (previous is not null && Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
         return temp;

@@ -56,7 +56,7 @@ public static class GradeCommand
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton<IHostLifetime>(shutdown);
         builder.Services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-        builder.Services.AddAkka("restem-grade", (akka, _) => akka.WithVerifierPool(verifier.Verifier, verification));
+        builder.Services.AddAkka("restem-grade", (akka, _) => akka.WithVerifierPool(verifier.Value, verification));
         using var host = builder.Build();
         await host.StartAsync(cancel);
         try

@@ -56,11 +56,11 @@ public static class RunCommand
             await repair.CheckAsync(shutdown.Requested);
             foreach (var moved in repair.Moved) observer.Info($"quarantined {moved} (moved to {new RunLayout(dir).Quarantine}); the phase that writes it runs again");
         }
-        var run = await RunStarter.OpenAsync(document, options, dir, task.Task, observer, CancellationToken.None);
+        var run = await RunStarter.OpenAsync(document, options, dir, task.Value, observer, CancellationToken.None);
         var device = DeviceResolver.Resolve(run.Device);
         observer.Info($"task {options.Task}: {run.TrainProblems.Count} train, {run.ValidationProblems.Count} validation, {run.TestProblems.Count} test problems; model {options.Model.Base} on {device.Explanation}");
         var loader = new TorchPolicyLoader(run.Device, new GeneratorOptions { MaxConcurrentSequences = options.Sampling.MaxConcurrentSequences });
-        var outcome = await RunHost.RunAsync(run, loader, task.Task.Verifier, verbose, shutdown);
+        var outcome = await RunHost.RunAsync(run, loader, task.Value.Verifier, verbose, shutdown);
         var manifest = outcome.Manifest ?? (run.Manifests.Exists ? run.Manifests.Load() : null);
         if (manifest is not null)
         {

@@ -1,4 +1,5 @@
 using ReSTEM.Core.Options;
+using ReSTEM.Core.Tasks;
 using ReSTEM.Core.Tasks.Arithmetic;
 using ReSTEM.Core.Tasks.Code;
 using ReSTEM.Core.Verification.MathAnswers;
@@ -14,15 +15,15 @@ public static class TaskCatalog
 
     /// <summary>Creates the task named by <c>restem.task</c>; dispose the handle to release the sandbox.</summary>
     /// <exception cref="ConfigurationError">The task cannot be run (a dataset task without its files, or no sandbox).</exception>
-    public static TaskHandle Create(RunOptions options, Action<string> warn)
+    public static Owned<ITask> Create(RunOptions options, Action<string> warn)
     {
         switch (options.Task)
         {
             case ArithmeticTask.TaskName:
-                return new TaskHandle(new ArithmeticTask(options.Tasks.Arithmetic, new MathVerifier(MathVerifierMode.Builtin)), null);
+                return new Owned<ITask>(new ArithmeticTask(options.Tasks.Arithmetic, new MathVerifier(MathVerifierMode.Builtin)), null);
             case "code":
                 var sandbox = Sandboxes.Create(options.Verification, warn);
-                return new TaskHandle(new CodeTask(sandbox, options.Tasks.Code), sandbox);
+                return new Owned<ITask>(new CodeTask(sandbox, options.Tasks.Code), sandbox);
             default:
                 throw new ConfigurationError(
                     $"restem.task = {options.Task}: a run can use the built-in tasks ({string.Join(", ", RunTasks)}); "

@@ -18,7 +18,7 @@ public static partial class AtomicFile
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, $"{TempPrefix}{Guid.NewGuid():N}-{Path.GetFileName(full)}");
+        var temp = TempPathFor(full);
         try
         {
             await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
@@ -36,6 +36,24 @@ public static partial class AtomicFile
             throw;
         }
     }
+
+    /// <summary>
+    /// Gives a temporary file that a streaming writer has filled (and closed) its final name:
+    /// flushed to disk, renamed over <paramref name="finalPath"/>, the folder flushed.
+    /// </summary>
+    public static void Commit(string tempPath, string finalPath)
+    {
+        using (var handle = File.OpenHandle(tempPath, FileMode.Open, FileAccess.ReadWrite))
+        {
+            RandomAccess.FlushToDisk(handle);
+        }
+        File.Move(tempPath, finalPath, overwrite: true);
+        FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(finalPath))!);
+    }
+
+    /// <summary>A temporary file name beside <paramref name="finalPath"/>, which resume removes if it is left behind.</summary>
+    public static string TempPathFor(string finalPath) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(finalPath))!, $"{TempPrefix}{Guid.NewGuid():N}-{Path.GetFileName(finalPath)}");
 
     /// <summary>Writes a text file atomically (UTF-8, no byte-order mark).</summary>
     public static Task WriteAllTextAsync(string path, string text, CancellationToken cancellationToken = default) =>

@@ -24,9 +24,8 @@ public sealed class JsonlRowWriter : IRowWriter
     public JsonlRowWriter(string path)
     {
         _path = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(_path)!;
-        Directory.CreateDirectory(dir);
-        _temp = Path.Combine(dir, $"{AtomicFile.TempPrefix}{Guid.NewGuid():N}-{Path.GetFileName(_path)}");
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        _temp = AtomicFile.TempPathFor(_path);
         _file = new FileStream(_temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
         _stream = _path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(_file, CompressionLevel.Fastest, leaveOpen: true) : _file;
         _writer = new StreamWriter(_stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
@@ -47,10 +46,8 @@ public sealed class JsonlRowWriter : IRowWriter
         await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         await _writer.DisposeAsync().ConfigureAwait(false);
         if (!ReferenceEquals(_stream, _file)) await _stream.DisposeAsync().ConfigureAwait(false);
-        _file.Flush(flushToDisk: true);
         await _file.DisposeAsync().ConfigureAwait(false);
-        File.Move(_temp, _path, overwrite: true);
-        AtomicFile.FlushDirectory(Path.GetDirectoryName(_path)!);
+        AtomicFile.Commit(_temp, _path);
         _committed = true;
     }
 

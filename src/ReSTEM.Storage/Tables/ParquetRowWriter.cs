@@ -24,9 +24,8 @@ public sealed class ParquetRowWriter : IRowWriter
     public ParquetRowWriter(string path, RowSchema schema)
     {
         _path = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(_path)!;
-        Directory.CreateDirectory(dir);
-        _temp = Path.Combine(dir, $"{AtomicFile.TempPrefix}{Guid.NewGuid():N}-{Path.GetFileName(_path)}");
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        _temp = AtomicFile.TempPathFor(_path);
         _columns = schema.Columns;
         _fields = _columns.Select(c => c.Kind switch
         {
@@ -78,10 +77,8 @@ public sealed class ParquetRowWriter : IRowWriter
     {
         if (_writer is null) await WriteEmptyAsync(cancellationToken).ConfigureAwait(false);
         await _writer!.DisposeAsync().ConfigureAwait(false);
-        _file!.Flush(flushToDisk: true);
-        await _file.DisposeAsync().ConfigureAwait(false);
-        File.Move(_temp, _path, overwrite: true);
-        AtomicFile.FlushDirectory(Path.GetDirectoryName(_path)!);
+        await _file!.DisposeAsync().ConfigureAwait(false);
+        AtomicFile.Commit(_temp, _path);
         _committed = true;
     }
 
