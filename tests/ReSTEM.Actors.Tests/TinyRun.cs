@@ -21,7 +21,7 @@ internal static class TinyRun
         {
             Device = "cpu",
             BuiltInModel = new BuiltInModelOptions { HiddenSize = 64, Layers = 2, Heads = 4, KvHeads = 2, IntermediateSize = 176, MaxPositions = 320 },
-            Pretrain = new PretrainOptions { DrillLines = 1500, DrillLinesPerExample = 12, HumanSolutions = 40, Epochs = 2, LearningRate = 3e-3, BatchSize = 16 },
+            Pretrain = new PretrainOptions { DrillLines = 1500, DrillLinesPerExample = 4, HumanSolutions = 40, Epochs = 2, LearningRate = 3e-3, BatchSize = 16 },
         },
         Sampling = new EStepOptions
         {

@@ -75,16 +75,40 @@ public sealed partial class ArithmeticTaskTests
     }
 
     [Fact]
-    public void Drill_lines_are_correct_facts()
+    public void Drill_lines_are_correct_facts_restatements_and_steps()
     {
-        var lines = new ArithmeticProblemGenerator(Small).DrillLines(500, 3).ToList();
-        Assert.Equal(500, lines.Count);
-        foreach (var line in lines)
+        var lines = new ArithmeticProblemGenerator(Small).DrillLines(600, 3).ToList();
+        Assert.Equal(600, lines.Count);
+        for (var i = 0; i < lines.Count; i++)
         {
-            var m = DrillLine().Match(line);
-            Assert.True(m.Success, line);
-            var (x, op, y, z) = (int.Parse(m.Groups[1].Value), m.Groups[2].Value, int.Parse(m.Groups[3].Value), int.Parse(m.Groups[4].Value));
-            Assert.Equal(op switch { "+" => x + y, "-" => x - y, _ => x * y }, z);
+            var line = lines[i];
+            Assert.DoesNotContain('\n', line);
+            switch (i % 3)
+            {
+                case 0:
+                    var m = DrillLine().Match(line);
+                    Assert.True(m.Success, line);
+                    var (x, op, y, z) = (int.Parse(m.Groups[1].Value), m.Groups[2].Value, int.Parse(m.Groups[3].Value), int.Parse(m.Groups[4].Value));
+                    Assert.Equal(op switch { "+" => x + y, "-" => x - y, _ => x * y }, z);
+                    break;
+                case 1:
+                    var r = Restatement().Match(line);
+                    Assert.True(r.Success, line);
+                    Assert.Equal((r.Groups[1].Value, r.Groups[2].Value, r.Groups[3].Value, r.Groups[4].Value), (r.Groups[5].Value, r.Groups[6].Value, r.Groups[7].Value, r.Groups[8].Value));
+                    break;
+                default:
+                    var s = StateStep().Match(line);
+                    Assert.True(s.Success, line);
+                    var state = new[] { int.Parse(s.Groups[2].Value), int.Parse(s.Groups[4].Value) };
+                    var step = EventLine().Match(s.Groups[5].Value);
+                    Assert.True(step.Success, s.Groups[5].Value);
+                    for (var slot = 0; slot < 2; slot++)
+                    {
+                        var e = StepExpression().Match(step.Groups[3 + 2 * slot].Value);
+                        Assert.Equal(state[slot], int.Parse(e.Success ? e.Groups[1].Value : step.Groups[3 + 2 * slot].Value));
+                    }
+                    break;
+            }
         }
     }
 
@@ -106,4 +130,10 @@ public sealed partial class ArithmeticTaskTests
 
     [GeneratedRegex(@"^(\d+)([+\-*])(\d+)=(\d+)$")]
     private static partial Regex DrillLine();
+
+    [GeneratedRegex(@"^([A-Z][a-z]+) has (\d+) [a-z]+ and ([A-Z][a-z]+) has (\d+) [a-z]+\. ([A-Z][a-z]+) (\d+), ([A-Z][a-z]+) (\d+)$")]
+    private static partial Regex Restatement();
+
+    [GeneratedRegex(@"^([A-Z][a-z]+) (\d+), ([A-Z][a-z]+) (\d+)\. [^.]+\. (.+)$")]
+    private static partial Regex StateStep();
 }

@@ -57,7 +57,7 @@ public sealed record PretrainOptions
     public int DrillLines { get; init; } = 20000;
 
     /// <summary><c>drill-lines-per-example</c>: drill lines packed into one training sequence.</summary>
-    public int DrillLinesPerExample { get; init; } = 12;
+    public int DrillLinesPerExample { get; init; } = 4;
 
     /// <summary><c>human-solutions</c>: train problems whose human solution the base model is fine-tuned on.</summary>
     public int HumanSolutions { get; init; } = 300;

@@ -94,31 +94,42 @@ public sealed class ArithmeticProblemGenerator
 
     private void AppendEvent(Random random, string[] who, int[] amount, string item, StringBuilder question, StringBuilder solution)
     {
-        // Retry until an event keeps every amount within [0, MaxValue]; there is always one
-        // (buying 1 is valid whenever the amount is below MaxValue, losing 1 when it is above 0).
+        var (sentence, line) = NextEvent(random, who, amount, item);
+        question.Append(' ').Append(sentence);
+        solution.Append(line).Append('\n');
+    }
+
+    /// <summary>
+    /// Draws one event that keeps every amount within [0, MaxValue], applies it to
+    /// <paramref name="amount"/>, and returns its sentence in the question and its line in the
+    /// worked solution. There is always such an event (buying 1 is valid whenever an amount is
+    /// below MaxValue, losing 1 when it is above 0), so the retries end.
+    /// </summary>
+    private (string Sentence, string Line) NextEvent(Random random, string[] who, int[] amount, string item)
+    {
         while (true)
         {
             var x = random.Next(2);
             var y = 1 - x;
             var n = random.Next(1, _options.MaxStep + 1);
             var steps = new string?[2];
-            string action;
+            string sentence, action;
             switch (random.Next(4))
             {
                 case 0 when amount[x] + n <= _options.MaxValue:
-                    question.Append($" {who[x]} buys {n} more {item}.");
+                    sentence = $"{who[x]} buys {n} more {item}.";
                     action = $"buys {n}";
                     steps[x] = $"{amount[x]}+{n}={amount[x] + n}";
                     amount[x] += n;
                     break;
                 case 1 when amount[x] >= n:
-                    question.Append($" {who[x]} loses {n} {item}.");
+                    sentence = $"{who[x]} loses {n} {item}.";
                     action = $"loses {n}";
                     steps[x] = $"{amount[x]}-{n}={amount[x] - n}";
                     amount[x] -= n;
                     break;
                 case 2 when amount[x] >= n && amount[y] + n <= _options.MaxValue:
-                    question.Append($" {who[x]} gives {n} {item} to {who[y]}.");
+                    sentence = $"{who[x]} gives {n} {item} to {who[y]}.";
                     action = $"gives {n} to {who[y]}";
                     steps[x] = $"{amount[x]}-{n}={amount[x] - n}";
                     steps[y] = $"{amount[y]}+{n}={amount[y] + n}";
@@ -126,7 +137,7 @@ public sealed class ArithmeticProblemGenerator
                     amount[y] += n;
                     break;
                 case 3 when amount[x] >= 1 && amount[x] * 2 <= _options.MaxValue:
-                    question.Append($" {who[x]} doubles the {item}.");
+                    sentence = $"{who[x]} doubles the {item}.";
                     action = "doubles";
                     steps[x] = $"{amount[x]}*2={amount[x] * 2}";
                     amount[x] *= 2;
@@ -135,39 +146,73 @@ public sealed class ArithmeticProblemGenerator
                     continue;
             }
             // An unchanged amount is restated as it is: the next line finds both in this one.
-            solution.Append($"{who[x]} {action}: {who[0]} {steps[0] ?? amount[0].ToString(System.Globalization.CultureInfo.InvariantCulture)}, "
-                + $"{who[1]} {steps[1] ?? amount[1].ToString(System.Globalization.CultureInfo.InvariantCulture)}\n");
-            return;
+            var line = $"{who[x]} {action}: {who[0]} {steps[0] ?? Text(amount[0])}, {who[1]} {steps[1] ?? Text(amount[1])}";
+            return (sentence, line);
         }
     }
 
+    private static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>
-    /// Lines of packed arithmetic facts (<c>14+5=19</c>) covering the operations the problems
-    /// use, in a seeded random order. A tiny model pre-trained on these learns the small-number
-    /// arithmetic that the word problems then only have to chain.
+    /// Lines of a synthetic skills corpus, the built-in base model's "pre-training text", in a
+    /// seeded random order, one third of each kind:
+    /// arithmetic facts (<c>14+5=19</c>); restating a problem's opening sentence
+    /// (<c>Ann has 5 pens and Ben has 3 pens. Ann 5, Ben 3</c>); and one event applied to an
+    /// explicit state (<c>Ann 5, Ben 3. Ann gives 2 pens to Ben. Ann gives 2 to Ben: Ann 5-2=3, Ben 3+2=5</c>).
+    /// These are the pieces a worked solution is made of, each in isolation; chaining them across
+    /// a whole question is what the model still has to learn from human and its own solutions.
     /// </summary>
     public IEnumerable<string> DrillLines(int count, long seed)
     {
         var random = new Random(unchecked((int)(seed * 31 + 17)));
         for (var i = 0; i < count; i++)
         {
+            switch (i % 3)
+            {
+                case 0:
+                    yield return ArithmeticFact(random);
+                    break;
+                case 1:
+                {
+                    var (who, amount, item) = Opening(random);
+                    yield return $"{who[0]} has {amount[0]} {item} and {who[1]} has {amount[1]} {item}. {who[0]} {amount[0]}, {who[1]} {amount[1]}";
+                    break;
+                }
+                default:
+                {
+                    var (who, amount, item) = Opening(random);
+                    var state = $"{who[0]} {amount[0]}, {who[1]} {amount[1]}.";
+                    var (sentence, line) = NextEvent(random, who, amount, item);
+                    yield return $"{state} {sentence} {line}";
+                    break;
+                }
+            }
+        }
+    }
+
+    private string ArithmeticFact(Random random)
+    {
+        while (true)
+        {
             var a = random.Next(0, _options.MaxValue + 1);
             var n = random.Next(1, _options.MaxStep + 1);
             switch (random.Next(3))
             {
                 case 0 when a + n <= _options.MaxValue:
-                    yield return $"{a}+{n}={a + n}";
-                    break;
+                    return $"{a}+{n}={a + n}";
                 case 1 when a >= n:
-                    yield return $"{a}-{n}={a - n}";
-                    break;
+                    return $"{a}-{n}={a - n}";
                 case 2 when a * 2 <= _options.MaxValue:
-                    yield return $"{a}*2={a * 2}";
-                    break;
-                default:
-                    i--;
-                    break;
+                    return $"{a}*2={a * 2}";
             }
         }
+    }
+
+    /// <summary>Two different people, their starting amounts (as anywhere in the task, within MaxValue for a state), and an item.</summary>
+    private (string[] Who, int[] Amount, string Item) Opening(Random random)
+    {
+        var first = random.Next(Names.Length);
+        var second = (first + 1 + random.Next(Names.Length - 1)) % Names.Length;
+        return ([Names[first], Names[second]], [random.Next(0, _options.MaxValue + 1), random.Next(0, _options.MaxValue + 1)], Items[random.Next(Items.Length)]);
     }
 }
