@@ -12,7 +12,7 @@ public sealed record EStepOptions
     public SamplingOptions Decoding { get; init; } = new();
 
     /// <summary><c>problems-per-batch</c>: problems handed to a sampler at once (each with its K seeds).</summary>
-    public int ProblemsPerBatch { get; init; } = 16;
+    public int ProblemsPerBatch { get; init; } = 64;
 
     /// <summary><c>max-concurrent-sequences</c>: sequences decoded together by one sampler.</summary>
     public int MaxConcurrentSequences { get; init; } = 128;
