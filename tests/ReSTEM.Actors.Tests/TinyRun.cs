@@ -20,21 +20,21 @@ internal static class TinyRun
         Model = new ModelOptions
         {
             Device = "cpu",
-            BuiltInModel = new BuiltInModelOptions { HiddenSize = 64, Layers = 2, Heads = 4, KvHeads = 2, IntermediateSize = 176, MaxPositions = 320 },
+            BuiltInModel = new BuiltInModelOptions { HiddenSize = 64, Layers = 2, Heads = 4, KvHeads = 2, IntermediateSize = 176, MaxPositions = 384 },
             Pretrain = new PretrainOptions { DrillLines = 1500, DrillLinesPerExample = 4, HumanSolutions = 40, Epochs = 2, LearningRate = 3e-3, BatchSize = 16 },
         },
         Sampling = new EStepOptions
         {
             SamplesPerProblem = 4,
             ProblemsPerBatch = 6,
-            Decoding = new SamplingOptions { Temperature = 1.0, TopK = 40, MaxNewTokens = 120 },
+            Decoding = new SamplingOptions { Temperature = 1.0, TopK = 40, MaxNewTokens = 240 },
         },
         Verification = new VerificationOptions { Parallelism = 2 },
         Filter = new FilterOptions { MaxCorrectPerProblem = 2 },
-        Training = new MStepOptions { Optimizer = new TrainingOptions { Epochs = 2, BatchSize = 16, LearningRate = 1e-3, WarmupSteps = 2, MaxSequenceLength = 320 } },
+        Training = new MStepOptions { Optimizer = new TrainingOptions { Epochs = 2, BatchSize = 16, LearningRate = 1e-3, WarmupSteps = 2, MaxSequenceLength = 384 } },
         Evaluation = new EvaluationOptions { SamplesPerProblem = 2, K = [1, 2] },
         Pipeline = new PipelineOptions { WriteBatchProblems = 5, WriteIntervalMs = 200 },
-        Tasks = new TaskOptions { Arithmetic = new ArithmeticOptions { TrainProblems = 40, ValidationProblems = 6, TestProblems = 10 } },
+        Tasks = new TaskOptions { Arithmetic = new ArithmeticOptions { TrainProblems = 40, ValidationProblems = 6, TestProblems = 10, MaxDifficulty = 2 } },
     };
 
     public static async Task<RunContext> CreateAsync(string root, RunOptions options, IRunObserver observer)

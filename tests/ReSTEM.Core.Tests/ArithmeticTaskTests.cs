@@ -24,43 +24,51 @@ public sealed partial class ArithmeticTaskTests
     }
 
     [Fact]
-    public void Worked_solutions_are_arithmetically_right_and_carry_both_amounts_line_to_line()
+    public void Worked_solutions_are_arithmetically_right_and_each_amount_follows_the_latest_has()
     {
         foreach (var problem in new ArithmeticProblemGenerator(Small).GenerateSplits()[Split.Train])
         {
             var lines = problem.Solution!.Split('\n');
             Assert.Equal($"#### {problem.Answer}", lines[^1]);
-            var start = StartLine().Match(lines[0]);
-            Assert.True(start.Success, lines[0]);
-            var names = new[] { start.Groups[1].Value, start.Groups[3].Value };
-            var values = new[] { int.Parse(start.Groups[2].Value), int.Parse(start.Groups[4].Value) };
-            Assert.StartsWith($"{names[0]} has {values[0]} ", problem.Question);
-            foreach (var line in lines[1..^1])
+            var state = StateLine().Match(lines[0]);
+            Assert.True(state.Success, lines[0]);
+            var names = new[] { state.Groups[1].Value, state.Groups[3].Value };
+            var values = new Dictionary<string, int> { [names[0]] = int.Parse(state.Groups[2].Value), [names[1]] = int.Parse(state.Groups[4].Value) };
+            Assert.StartsWith($"{names[0]} has {values[names[0]]} ", problem.Question);
+            var events = 0;
+            for (var l = 1; l < lines.Length - 1; l += 2)
             {
-                var m = EventLine().Match(line);
-                Assert.True(m.Success, line);
-                Assert.Contains(m.Groups[1].Value, names);
-                for (var slot = 0; slot < 2; slot++)
+                var e = EventLine().Match(lines[l]);
+                Assert.True(e.Success, lines[l]);
+                events++;
+                foreach (Match change in Change().Matches(e.Groups[2].Value))
                 {
-                    var (name, expression) = (m.Groups[2 + 2 * slot].Value, m.Groups[3 + 2 * slot].Value);
-                    Assert.Equal(names[slot], name);
-                    var step = StepExpression().Match(expression);
-                    if (!step.Success)
-                    {
-                        Assert.Equal(values[slot], int.Parse(expression));
-                        continue;
-                    }
-                    var (x, op, y, z) = (int.Parse(step.Groups[1].Value), step.Groups[2].Value, int.Parse(step.Groups[3].Value), int.Parse(step.Groups[4].Value));
-                    Assert.Equal(values[slot], x);
+                    var (x, op, y, z, who, stated) = (int.Parse(change.Groups[1].Value), change.Groups[2].Value, int.Parse(change.Groups[3].Value),
+                        int.Parse(change.Groups[4].Value), change.Groups[5].Value, int.Parse(change.Groups[6].Value));
+                    Assert.Equal(values[who], x);
                     Assert.Equal(op switch { "+" => x + y, "-" => x - y, _ => x * y }, z);
+                    Assert.Equal(z, stated);
                     Assert.InRange(z, 0, Small.MaxValue);
-                    values[slot] = z;
+                    values[who] = z;
                 }
+                var after = StateLine().Match(lines[l + 1]);
+                Assert.True(after.Success, lines[l + 1]);
+                Assert.Equal(values[names[0]], int.Parse(after.Groups[2].Value));
+                Assert.Equal(values[names[1]], int.Parse(after.Groups[4].Value));
             }
-            Assert.Equal($"{values[0]}, {values[1]}", problem.Answer);
-            Assert.Equal(problem.Difficulty, lines.Length - 2);
+            Assert.Equal($"{values[names[0]]}, {values[names[1]]}", problem.Answer);
+            Assert.Equal(problem.Difficulty, events);
             Assert.Equal(problem.Difficulty, problem.Question.Split('.').Length - 2);
         }
+    }
+
+    [Fact]
+    public void A_whole_example_fits_the_built_in_models_default_context()
+    {
+        // restem.model.builtin.max-positions (704) must hold BOS + prompt + worked solution + EOS.
+        var task = new ArithmeticTask(new ArithmeticOptions { TrainProblems = 2000, ValidationProblems = 200, TestProblems = 500 }, new ReSTEM.Core.Verification.MathAnswers.MathVerifier());
+        var longest = new[] { Split.Train, Split.Validation, Split.Test }.SelectMany(task.Problems).Max(p => task.FormatPrompt(p).Length + task.FormatReference(p)!.Length + 2);
+        Assert.InRange(longest, 1, 704);
     }
 
     [Fact]
@@ -99,13 +107,12 @@ public sealed partial class ArithmeticTaskTests
                 default:
                     var s = StateStep().Match(line);
                     Assert.True(s.Success, line);
-                    var state = new[] { int.Parse(s.Groups[2].Value), int.Parse(s.Groups[4].Value) };
+                    var state = new Dictionary<string, int> { [s.Groups[1].Value] = int.Parse(s.Groups[2].Value), [s.Groups[3].Value] = int.Parse(s.Groups[4].Value) };
                     var step = EventLine().Match(s.Groups[5].Value);
                     Assert.True(step.Success, s.Groups[5].Value);
-                    for (var slot = 0; slot < 2; slot++)
+                    foreach (Match change in Change().Matches(step.Groups[2].Value))
                     {
-                        var e = StepExpression().Match(step.Groups[3 + 2 * slot].Value);
-                        Assert.Equal(state[slot], int.Parse(e.Success ? e.Groups[1].Value : step.Groups[3 + 2 * slot].Value));
+                        Assert.Equal(state[change.Groups[5].Value], int.Parse(change.Groups[1].Value));
                     }
                     break;
             }
@@ -119,21 +126,21 @@ public sealed partial class ArithmeticTaskTests
         Assert.Contains("difficulty", e.Message);
     }
 
-    [GeneratedRegex(@"^([A-Z][a-z]+) (\d+), ([A-Z][a-z]+) (\d+)$")]
-    private static partial Regex StartLine();
+    [GeneratedRegex(@"^([A-Z][a-z]+) has (\d+), ([A-Z][a-z]+) has (\d+)$")]
+    private static partial Regex StateLine();
 
-    [GeneratedRegex(@"^([A-Z][a-z]+) (?:buys \d+|loses \d+|gives \d+ to [A-Z][a-z]+|doubles): ([A-Z][a-z]+) ([0-9+\-*=]+), ([A-Z][a-z]+) ([0-9+\-*=]+)$")]
+    [GeneratedRegex(@"^([A-Z][a-z]+) (?:buys \d+|loses \d+|gives \d+ to [A-Z][a-z]+|doubles): (.+)$")]
     private static partial Regex EventLine();
 
-    [GeneratedRegex(@"^(\d+)([+\-*])(\d+)=(\d+)$")]
-    private static partial Regex StepExpression();
+    [GeneratedRegex(@"(\d+)([+\-*])(\d+)=(\d+), ([A-Z][a-z]+) has (\d+)")]
+    private static partial Regex Change();
 
     [GeneratedRegex(@"^(\d+)([+\-*])(\d+)=(\d+)$")]
     private static partial Regex DrillLine();
 
-    [GeneratedRegex(@"^([A-Z][a-z]+) has (\d+) [a-z]+ and ([A-Z][a-z]+) has (\d+) [a-z]+\. ([A-Z][a-z]+) (\d+), ([A-Z][a-z]+) (\d+)$")]
+    [GeneratedRegex(@"^([A-Z][a-z]+) has (\d+) [a-z]+ and ([A-Z][a-z]+) has (\d+) [a-z]+\. ([A-Z][a-z]+) has (\d+), ([A-Z][a-z]+) has (\d+)$")]
     private static partial Regex Restatement();
 
-    [GeneratedRegex(@"^([A-Z][a-z]+) (\d+), ([A-Z][a-z]+) (\d+)\. [^.]+\. (.+)$")]
+    [GeneratedRegex(@"^([A-Z][a-z]+) has (\d+), ([A-Z][a-z]+) has (\d+)\. [^.]+\. (.+)$")]
     private static partial Regex StateStep();
 }

@@ -44,7 +44,7 @@ public sealed record BuiltInModelOptions
     public int IntermediateSize { get; init; } = 352;
 
     /// <summary><c>max-positions</c>: the context length.</summary>
-    public int MaxPositions { get; init; } = 384;
+    public int MaxPositions { get; init; } = 704;
 }
 
 /// <summary>

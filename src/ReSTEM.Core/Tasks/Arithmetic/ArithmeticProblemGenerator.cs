@@ -8,13 +8,16 @@ namespace ReSTEM.Core.Tasks.Arithmetic;
 /// events, with a worked solution that ends in <c>#### a, b</c>. The difficulty level is the
 /// number of events. Asking for BOTH final amounts makes a lucky guess unlikely (hundreds of
 /// possible answer pairs), which keeps false positives out of the E-step's accepted samples.
-/// The worked solution is a scratchpad a small model can follow: its first line copies both
-/// starting amounts, and each event's line restates the event and BOTH amounts, so every
-/// number a line needs stands in the line above it or in the matching sentence of the question:
+/// The worked solution is a scratchpad a small model can follow by copying: every amount it
+/// needs follows the most recent "<c>Name has</c>" before it, and every event follows the same
+/// words in the question. A state line restates both amounts, each event's line computes the
+/// changed amounts and states them, and the answer copies the last state:
 /// <code>
-/// Ann 5, Ben 3
-/// Ann gives 2 to Ben: Ann 5-2=3, Ben 3+2=5
-/// Ben buys 4: Ann 3, Ben 5+4=9
+/// Ann has 5, Ben has 3
+/// Ann gives 2 to Ben: 5-2=3, Ann has 3, 3+2=5, Ben has 5
+/// Ann has 3, Ben has 5
+/// Ben buys 4: 5+4=9, Ben has 9
+/// Ann has 3, Ben has 9
 /// #### 3, 9
 /// </code>
 /// </summary>
@@ -73,7 +76,7 @@ public sealed class ArithmeticProblemGenerator
         var question = new StringBuilder();
         question.Append($"{who[0]} has {amount[0]} {item} and {who[1]} has {amount[1]} {item}.");
         var solution = new StringBuilder();
-        solution.Append($"{who[0]} {amount[0]}, {who[1]} {amount[1]}\n");
+        solution.Append(State(who, amount)).Append('\n');
         for (var e = 0; e < level; e++)
         {
             AppendEvent(random, who, amount, item, question, solution);
@@ -96,8 +99,11 @@ public sealed class ArithmeticProblemGenerator
     {
         var (sentence, line) = NextEvent(random, who, amount, item);
         question.Append(' ').Append(sentence);
-        solution.Append(line).Append('\n');
+        solution.Append(line).Append('\n').Append(State(who, amount)).Append('\n');
     }
+
+    /// <summary>The state line: <c>Ann has 3, Ben has 5</c>.</summary>
+    private static string State(string[] who, int[] amount) => $"{who[0]} has {Text(amount[0])}, {who[1]} has {Text(amount[1])}";
 
     /// <summary>
     /// Draws one event that keeps every amount within [0, MaxValue], applies it to
@@ -145,9 +151,8 @@ public sealed class ArithmeticProblemGenerator
                 default:
                     continue;
             }
-            // An unchanged amount is restated as it is: the next line finds both in this one.
-            var line = $"{who[x]} {action}: {who[0]} {steps[0] ?? Text(amount[0])}, {who[1]} {steps[1] ?? Text(amount[1])}";
-            return (sentence, line);
+            var changes = Enumerable.Range(0, 2).Where(i => steps[i] is not null).Select(i => $"{steps[i]}, {who[i]} has {Text(amount[i])}");
+            return (sentence, $"{who[x]} {action}: {string.Join(", ", changes)}");
         }
     }
 
@@ -157,8 +162,8 @@ public sealed class ArithmeticProblemGenerator
     /// Lines of a synthetic skills corpus, the built-in base model's "pre-training text", in a
     /// seeded random order, one third of each kind:
     /// arithmetic facts (<c>14+5=19</c>); restating a problem's opening sentence
-    /// (<c>Ann has 5 pens and Ben has 3 pens. Ann 5, Ben 3</c>); and one event applied to an
-    /// explicit state (<c>Ann 5, Ben 3. Ann gives 2 pens to Ben. Ann gives 2 to Ben: Ann 5-2=3, Ben 3+2=5</c>).
+    /// (<c>Ann has 5 pens and Ben has 3 pens. Ann has 5, Ben has 3</c>); and one event applied to
+    /// an explicit state (<c>Ann has 5, Ben has 3. Ann gives 2 pens to Ben. Ann gives 2 to Ben: 5-2=3, Ann has 3, 3+2=5, Ben has 5</c>).
     /// These are the pieces a worked solution is made of, each in isolation; chaining them across
     /// a whole question is what the model still has to learn from human and its own solutions.
     /// </summary>
@@ -175,13 +180,13 @@ public sealed class ArithmeticProblemGenerator
                 case 1:
                 {
                     var (who, amount, item) = Opening(random);
-                    yield return $"{who[0]} has {amount[0]} {item} and {who[1]} has {amount[1]} {item}. {who[0]} {amount[0]}, {who[1]} {amount[1]}";
+                    yield return $"{who[0]} has {amount[0]} {item} and {who[1]} has {amount[1]} {item}. {State(who, amount)}";
                     break;
                 }
                 default:
                 {
                     var (who, amount, item) = Opening(random);
-                    var state = $"{who[0]} {amount[0]}, {who[1]} {amount[1]}.";
+                    var state = State(who, amount) + ".";
                     var (sentence, line) = NextEvent(random, who, amount, item);
                     yield return $"{state} {sentence} {line}";
                     break;
