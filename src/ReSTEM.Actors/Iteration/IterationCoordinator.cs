@@ -252,7 +252,6 @@ public sealed class IterationCoordinator : ReceiveActor
         _pass++;
         var unsealed = Unsealed();
         var iteration = ready.Iteration;
-        var k = _options.Sampling.SamplesPerProblem;
         var pipeline = _options.Pipeline;
         var samplerTimeout = TimeSpan.FromSeconds(pipeline.SamplerTimeoutSeconds);
         var verifyTimeout = TimeSpan.FromSeconds(pipeline.VerifyTimeoutSeconds);
@@ -294,7 +293,6 @@ public sealed class IterationCoordinator : ReceiveActor
             .ViaMaterialized(KillSwitches.Single<ProblemsWritten>(), Keep.Right)
             .To(Sink.ActorRef<ProblemsWritten>(Self, new PassFinished(iteration), e => new PassFailed(iteration, e)))
             .Run(Context.Materializer());
-        _ = k;
     }
 
     private IEnumerable<GeneratedSample> ReportBatchFailure(BatchFailed failed)

@@ -13,7 +13,7 @@ public static class ResultsTable
         var evaluated = manifest.Iterations.Where(r => r.Metrics is not null).ToList();
         if (evaluated.Count == 0) return "no iteration has been evaluated yet\n";
         var keys = evaluated.SelectMany(r => r.Metrics!.Keys).Where(k => !k.Contains('/')).Distinct()
-            .OrderBy(Order).ThenBy(k => k, StringComparer.Ordinal).ToList();
+            .OrderBy(Order).ThenBy(KOf).ThenBy(k => k, StringComparer.Ordinal).ToList();
         var header = new List<string> { "iteration", "D_i" };
         header.AddRange(keys);
         var rows = evaluated.Select(r =>
@@ -34,4 +34,8 @@ public static class ResultsTable
     }
 
     private static int Order(string key) => key.StartsWith("pass@", StringComparison.Ordinal) ? 0 : key.StartsWith("maj@", StringComparison.Ordinal) ? 1 : 2;
+
+    /// <summary>The k of <c>pass@k</c> / <c>maj@k</c>, so pass@16 sorts after pass@4.</summary>
+    private static int KOf(string key) =>
+        int.TryParse(key[(key.IndexOf('@') + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var k) ? k : 0;
 }
