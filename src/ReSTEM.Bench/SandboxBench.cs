@@ -48,7 +48,7 @@ internal static class SandboxBench
 
         var verifier = new FunctionTestVerifier(sandbox);
         // The same harness and input the verifier sends into the sandbox.
-        var harnessInput = PythonHarness.FunctionInput(PythonHarness.NewToken(), "", Candidate.Question + Completion, Candidate.Tests!.Test!, Candidate.Tests.EntryPoint!, "strict-return-types");
+        var harnessInput = PythonHarness.FunctionInput(PythonHarness.NewToken(), "", Candidate.Question, Candidate.Question + Completion, Candidate.Tests!.Test!, Candidate.Tests.EntryPoint!);
         var workloads = new (string Name, Func<Task> Sandboxed, Func<Task> Bare)[]
         {
             ("trivial program (`pass`)",

@@ -53,6 +53,11 @@ public static class SandboxFactory
         var memoryCgroup = cgroupProtections.Any(p => p.Name == "memory limit" && p.Active);
         var pidsCgroup = cgroupProtections.Any(p => p.Name == "process limit" && p.Active);
 
+        // Sandbox processes orphaned by a killed bubblewrap come to this process, which reaps them.
+        if (!OrphanReaper.BecomeSubreaper())
+        {
+            warn("sandbox: cannot become a child subreaper (prctl); orphaned sandbox processes are left to PID 1");
+        }
         var spawner = new Spawner();
         // Two cgroups per slot: a run in one while the slot prepares its next sandbox in the other.
         var slotCgroups = new List<ISlotCgroup?[]>();

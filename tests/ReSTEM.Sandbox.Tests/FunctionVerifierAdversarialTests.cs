@@ -25,8 +25,8 @@ public sealed class FunctionVerifierAdversarialTests(SandboxFixture fixture)
         },
     };
 
-    private Task<VerificationResult> Verify(string completion, Problem? problem = null, FunctionTestOptions? options = null) =>
-        new FunctionTestVerifier(fixture.Sandbox, options ?? new FunctionTestOptions { Timeout = TimeSpan.FromSeconds(4), CpuTimeout = TimeSpan.FromSeconds(2) })
+    private Task<VerificationResult> Verify(string completion, Problem? problem = null) =>
+        new FunctionTestVerifier(fixture.Sandbox, new FunctionTestOptions { Timeout = TimeSpan.FromSeconds(4), CpuTimeout = TimeSpan.FromSeconds(2) })
             .VerifyAsync(problem ?? Add, completion, CancellationToken.None).AsTask();
 
     [Fact]
@@ -99,19 +99,11 @@ public sealed class FunctionVerifierAdversarialTests(SandboxFixture fixture)
         var completion = "    class Anything:\n        def __eq__(self, other):\n            return True\n    return Anything()\n";
         var result = await Verify(completion);
         Assert.Equal(Verdict.Failed, result.Verdict);
-        Assert.Contains("Anything", result.Reason);
+        Assert.Contains("test line 2 failed", result.Reason);
         var subclass = "    class Sneaky(int):\n        def __eq__(self, other):\n            return True\n    return Sneaky(0)\n";
         Assert.Equal(Verdict.Failed, (await Verify(subclass)).Verdict);
         var nested = "    class Anything:\n        def __eq__(self, other):\n            return True\n    return [Anything()]\n";
         Assert.Equal(Verdict.Failed, (await Verify(nested)).Verdict);
-    }
-
-    [Fact]
-    public async Task The_public_harness_behaviour_is_available_without_the_type_check()
-    {
-        var completion = "    class Anything:\n        def __eq__(self, other):\n            return True\n    return Anything()\n";
-        var result = await Verify(completion, options: new FunctionTestOptions { RejectForeignReturnTypes = false });
-        Assert.Equal(Verdict.Passed, result.Verdict);
     }
 
     [Fact]
@@ -173,10 +165,11 @@ public sealed class FunctionVerifierAdversarialTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task Printing_without_end_is_an_output_limit_verdict()
+    public async Task Printing_without_end_in_the_function_is_a_timeout()
     {
+        // The candidate's output goes nowhere (only the judge writes to the sandbox's output): it is a loop that never returns.
         var result = await Verify("    while True:\n        print('spam' * 1000)\n");
-        Assert.Equal(Verdict.OutputLimit, result.Verdict);
+        Assert.Equal(Verdict.Timeout, result.Verdict);
     }
 
     [Fact]

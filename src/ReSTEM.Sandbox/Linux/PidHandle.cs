@@ -19,6 +19,9 @@ internal sealed class PidHandle : IDisposable
     /// <summary>The process id.</summary>
     public int Pid { get; }
 
+    /// <summary>The pidfd, or -1 where the system offers none.</summary>
+    public int Fd => _fd;
+
     /// <summary>True when the kernel and libc offer pidfds (Linux 5.3, glibc 2.36).</summary>
     public static bool Supported
     {
@@ -72,6 +75,10 @@ internal sealed class PidHandle : IDisposable
             Native.kill(Pid, Native.Sigkill);
         }
     }
+
+    /// <summary>True while the process exists, running or as a zombie (signal 0 reaches both).</summary>
+    public bool Exists() =>
+        (_fd >= 0 ? Native.pidfd_send_signal(_fd, 0, 0, 0) : Native.kill(Pid, 0)) == 0 || Native.Errno != Native.Esrch;
 
     public void Dispose()
     {

@@ -8,13 +8,4 @@ public sealed record FunctionTestOptions
 
     /// <summary>CPU-time limit; null takes the runner's default.</summary>
     public TimeSpan? CpuTimeout { get; init; }
-
-    /// <summary>
-    /// Reject results of the entry point whose type the program defined or that override
-    /// equality (an object equal to everything passes any <c>assert f(x) == y</c>). Results of
-    /// built-in types, their plain subclasses (e.g. named tuples), and the collections,
-    /// decimal and fractions types are accepted. Stricter than the public HumanEval harness,
-    /// which has no such check; every HumanEval canonical solution passes with it on.
-    /// </summary>
-    public bool RejectForeignReturnTypes { get; init; } = true;
 }

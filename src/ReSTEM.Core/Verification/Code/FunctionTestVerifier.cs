@@ -3,12 +3,15 @@ using ReSTEM.Core.Problems;
 namespace ReSTEM.Core.Verification.Code;
 
 /// <summary>
-/// Verifies HumanEval / MBPP style code: the program (the problem statement followed by the
-/// completion when <see cref="CodeTests.PrependQuestion"/> is set, else the completion alone)
-/// runs with the setup code before it and the test code after it, then
-/// <c>check(entry_point)</c> when the test code defines <c>check</c>, all in one sandboxed
-/// process. It passes only when the harness reports, with the run's secret token, that every
-/// test ran: an early exit, <c>os._exit</c>, a raised SystemExit or a patched print cannot pass.
+/// Verifies HumanEval / MBPP / APPS call-based code. Inside one sandbox, two processes: the
+/// program (the problem statement followed by the completion when
+/// <see cref="CodeTests.PrependQuestion"/> is set, else the completion alone) runs after the
+/// setup code in a candidate process that never sees the tests; the test code, then
+/// <c>check(entry_point)</c> when the test code defines <c>check</c>, runs in a non-dumpable
+/// judge process that calls the candidate over pipes and rebuilds every answer as plain
+/// built-in data. Only the judge can report, so no code the candidate writes can produce a
+/// PASS: not an early exit, a patched builtin, an object equal to everything, a tracer, or a
+/// look at the judge's memory.
 /// </summary>
 public sealed class FunctionTestVerifier : IVerifier
 {
@@ -37,8 +40,8 @@ public sealed class FunctionTestVerifier : IVerifier
             return new VerificationResult(Verdict.SandboxError, $"problem {problem.Id} has no function-style tests", null);
         }
         var token = PythonHarness.NewToken();
-        var input = PythonHarness.FunctionInput(token, tests.Setup ?? "", ProgramOf(problem, completion), tests.Test,
-            tests.EntryPoint ?? "", _options.RejectForeignReturnTypes ? "strict-return-types" : "");
+        var prelude = tests.PrependQuestion ? problem.Question : "";
+        var input = PythonHarness.FunctionInput(token, tests.Setup ?? "", prelude, ProgramOf(problem, completion), tests.Test, tests.EntryPoint ?? "");
         var run = new ProgramRun
         {
             Source = PythonHarness.FunctionSource,
@@ -83,6 +86,7 @@ public sealed class FunctionTestVerifier : IVerifier
                 "FAIL" => new VerificationResult(Verdict.Failed, reason, null),
                 "CRASH" => new VerificationResult(Verdict.Crash, reason, null),
                 "MEMORY" => new VerificationResult(Verdict.Memory, reason, null),
+                "TIMEOUT" => new VerificationResult(Verdict.Timeout, reason, null),
                 "BADTEST" => new VerificationResult(Verdict.SandboxError, "broken test data: " + reason, null),
                 _ => new VerificationResult(Verdict.Failed, "unknown harness report " + kind, null),
             };

@@ -9,7 +9,9 @@ namespace ReSTEM.Core.Verification.Code;
 /// The trusted Python harnesses that run candidate programs against tests inside the sandbox,
 /// the framing of their standard input, and the parsing of their reports. Every run gets a
 /// fresh random token; only the harness knows it (it arrives on standard input, not in the
-/// program text), and only lines that start with it count as the harness's report.
+/// program text), and only lines that start with it count as the harness's report. The
+/// function-test harness keeps the candidate in a process of its own that never sees the token
+/// or the tests (see function_harness.py); the token is a second line of defence there.
 /// </summary>
 internal static class PythonHarness
 {
@@ -25,12 +27,15 @@ internal static class PythonHarness
     /// <summary>A fresh 128-bit token, as 32 hex digits.</summary>
     public static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
-    /// <summary>Standard input of the function-test harness.</summary>
-    public static byte[] FunctionInput(string token, string setup, string program, string test, string entryPoint, string options)
+    /// <summary>
+    /// Standard input of the function-test harness: <paramref name="prelude"/> is trusted code
+    /// (the problem statement) whose definitions the tests get from the judge, never from the program.
+    /// </summary>
+    public static byte[] FunctionInput(string token, string setup, string prelude, string program, string test, string entryPoint)
     {
         using var stream = new MemoryStream();
         stream.Write(Encoding.ASCII.GetBytes(token + "\n"));
-        foreach (var part in new[] { setup, program, test, entryPoint, options })
+        foreach (var part in new[] { setup, prelude, program, test, entryPoint })
         {
             WriteSection(stream, Encoding.UTF8.GetBytes(part));
         }
