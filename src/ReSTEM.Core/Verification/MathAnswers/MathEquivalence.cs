@@ -1,14 +1,18 @@
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace ReSTEM.Core.Verification.MathAnswers;
 
 /// <summary>
-/// Equivalence of final answers beyond string equality: exact rationals (integers, decimals,
-/// fractions <c>a/b</c>, <c>\frac</c>, <c>\dfrac</c>, <c>\tfrac</c>, percentages read as the number
-/// before the sign, <c>\sqrt</c> of perfect squares), tuples and intervals element by element
-/// with their brackets, bare lists (<c>7, 12</c>) in order, and a float tolerance for numbers
-/// written with a decimal point. Anything else compares by its cleaned text.
+/// Equivalence of final answers beyond string equality. An answer is first given one LaTeX
+/// spelling (<see cref="LatexSpelling"/>: <c>\frac12</c>, <c>\dfrac{1}{2}</c> and
+/// <c>\frac{1}{2}</c> alike; spacing, <c>\left</c>/<c>\right</c>, dollars, degrees, trailing
+/// units and <c>{,}</c> thousands separators gone), then read as exact rationals (integers,
+/// decimals, fractions, percentages read as the number before the sign, <c>\sqrt</c> of perfect
+/// squares), tuples and intervals element by element with their brackets, bare lists
+/// (<c>7, 12</c>) in order, with a float tolerance for numbers written with a decimal point.
+/// Anything else compares by its spelled text. A comma is a thousands separator only in a
+/// whole answer grouped in threes (<c>1,000</c> is 1000, never 1; <c>1.000</c> is 1): decimal
+/// commas are not read, since <c>1,5</c> is more often a list than a number.
 /// <see cref="Canonical"/> gives one text per value, so equal canonical texts always mean
 /// equivalent answers (the converse holds except within the float tolerance).
 /// </summary>
@@ -27,7 +31,7 @@ public static partial class MathEquivalence
     /// <summary>Reads an answer as a value (never fails: unreadable answers become text).</summary>
     internal static MathValue Parse(string answer)
     {
-        var s = Clean(answer);
+        var s = LatexSpelling.Normalize(answer);
         if (ThousandsPattern().IsMatch(s))
         {
             return ParseScalar(s.Replace(",", "", StringComparison.Ordinal)) ?? new MathValue.Text(s);
@@ -92,29 +96,8 @@ public static partial class MathEquivalence
 
     private static MathValue ParseItem(string item)
     {
-        var s = Clean(item);
+        var s = LatexSpelling.Normalize(item);
         return ParseScalar(s) ?? new MathValue.Text(s);
-    }
-
-    /// <summary>Removes what never changes a value: spaces, sizing commands, math-mode dollars, thin spaces, a final period.</summary>
-    private static string Clean(string text)
-    {
-        var s = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            if (!char.IsWhiteSpace(c) && c != '$')
-            {
-                s.Append(c);
-            }
-        }
-        foreach (var noise in new[] { "\\left", "\\right", "\\displaystyle", "\\!", "\\,", "\\;", "\\:" })
-        {
-            s.Replace(noise, "");
-        }
-        s.Replace("\\dfrac", "\\frac").Replace("\\tfrac", "\\frac");
-        var result = s.ToString();
-        // A sentence's final period ("72.") is not part of the value.
-        return result.Length > 1 ? result.TrimEnd('.') : result;
     }
 
     /// <summary>Splits on commas outside (), [], {}.</summary>
@@ -272,10 +255,7 @@ public static partial class MathEquivalence
                 return null;
             }
             // A percentage is read as the number before the sign, as the MATH normaliser drops "\%".
-            if (!Take("\\%"))
-            {
-                Take("%");
-            }
+            Take("%");
             return (value, literal.Contains('.', StringComparison.Ordinal));
         }
 

@@ -29,7 +29,7 @@ internal abstract record MathValue
             : Open + string.Join(",", Items.Select(i => i.Canonical)) + Close;
     }
 
-    /// <summary>Anything else, compared by its cleaned text.</summary>
+    /// <summary>Anything else, compared by its spelled text (<see cref="LatexSpelling"/>).</summary>
     public sealed record Text(string Value) : MathValue
     {
         public override string Canonical => Value;

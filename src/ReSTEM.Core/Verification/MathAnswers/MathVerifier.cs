@@ -6,9 +6,10 @@ namespace ReSTEM.Core.Verification.MathAnswers;
 /// Checks the final answer of a math completion against the gold answer, in-process. The
 /// answer is found and normalised by the rules of the chosen public harness
 /// (<see cref="MathVerifierMode"/>) and passes when that harness would accept it OR when it is
-/// equivalent by <see cref="MathEquivalence"/> (exact rationals, tuples, intervals, float
-/// tolerance). The gold is read the same way when it is a full solution (a GSM8K answer with
-/// <c>####</c>, a MATH solution with <c>\boxed{}</c>), else taken as the final answer itself.
+/// equivalent by <see cref="MathEquivalence"/> (one LaTeX spelling, exact rationals, tuples,
+/// intervals, float tolerance). The gold is read the same way when it is a full solution (a
+/// GSM8K answer with <c>####</c>, a MATH solution with <c>\boxed{}</c>), else taken as the final
+/// answer itself.
 /// <see cref="VerificationResult.ExtractedAnswer"/> is the canonical form of the answer, so
 /// equal strings mean equivalent answers (majority voting groups by it).
 /// </summary>
@@ -129,19 +130,23 @@ public sealed class MathVerifier : IVerifier
         }
     }
 
-    /// <summary>Normalises a final answer (already extracted) by the harness's rules.</summary>
-    private static Form FinalForm(string raw, MathVerifierMode mode)
+    /// <summary>
+    /// Normalises a final answer (already extracted) by the harness's rules. The value is read
+    /// from the harness's normalisation of the answer's one LaTeX spelling: the harnesses' own
+    /// brace fixes turn <c>\frac\pi2</c> into <c>\frac{\}{p}i2</c>, while a braced
+    /// <c>\frac{\pi}{2}</c> passes through them unchanged.
+    /// </summary>
+    private static Form FinalForm(string raw, MathVerifierMode mode) =>
+        new(raw, Normalize(raw, mode), MathEquivalence.Parse(Normalize(LatexSpelling.Normalize(raw), mode)));
+
+    private static string Normalize(string answer, MathVerifierMode mode) => mode switch
     {
-        var normalized = mode switch
-        {
-            MathVerifierMode.Gsm8k => raw.Trim().Replace(",", "", StringComparison.Ordinal),
-            MathVerifierMode.Builtin => raw.Trim(),
-            MathVerifierMode.Math => HendrycksMath.TryStripString(raw, out var stripped) ? stripped : raw,
-            MathVerifierMode.Minerva => MinervaMath.NormalizeFinalAnswer(raw),
-            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
-        };
-        return new Form(raw, normalized, MathEquivalence.Parse(normalized));
-    }
+        MathVerifierMode.Gsm8k => answer.Trim().Replace(",", "", StringComparison.Ordinal),
+        MathVerifierMode.Builtin => answer.Trim(),
+        MathVerifierMode.Math => HendrycksMath.TryStripString(answer, out var stripped) ? stripped : answer,
+        MathVerifierMode.Minerva => MinervaMath.NormalizeFinalAnswer(answer),
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
+    };
 
     private static bool Equivalent(Form answer, Form gold, MathVerifierOptions options)
     {
