@@ -19,6 +19,8 @@ public sealed class ConfigurationTests
         Assert.Equal(10, options.Filter.MaxCorrectPerProblem);
         Assert.Equal(StartFrom.Base, options.Training.StartFrom);
         Assert.Equal([1, 4, 8], options.Evaluation.K);
+        Assert.Equal(2, options.Verification.Retries);
+        Assert.Equal(20, options.Verification.MaxConsecutiveSandboxErrors);
     }
 
     [Fact]
@@ -48,6 +50,7 @@ public sealed class ConfigurationTests
     [InlineData("restem.evaluation.k = [1, 16]", "restem.evaluation.k")]
     [InlineData("restem.model.base = /no/such/model", "restem.model.base")]
     [InlineData("restem.filter.max-correct-per-problem = -1", "restem.filter.max-correct-per-problem")]
+    [InlineData("restem.verification.max-consecutive-sandbox-errors = 0", "restem.verification.max-consecutive-sandbox-errors")]
     [InlineData("restem.model.builtin.heads = 3", "restem.model.builtin")]
     [InlineData("restem { iterations = ", "restem.iterations")]
     [InlineData("restem.sampling.stop = [\"\\n\\n\"]", "restem.sampling.stop")]

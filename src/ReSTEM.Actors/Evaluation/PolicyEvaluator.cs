@@ -2,6 +2,7 @@ using ReSTEM.Actors.Verification;
 using ReSTEM.Core.Problems;
 using ReSTEM.Core.Sampling;
 using ReSTEM.Core.Tasks;
+using ReSTEM.Core.Verification;
 using ReSTEM.Storage.Rows;
 
 namespace ReSTEM.Actors.Evaluation;
@@ -9,7 +10,9 @@ namespace ReSTEM.Actors.Evaluation;
 /// <summary>
 /// Scores a policy on held-out problems: greedy decoding for pass@1 and n sampled completions
 /// for pass@k and maj@k. Generation runs chunk by chunk on the calling thread's generator while
-/// the previous chunk is verified through the shared verifier pool.
+/// the previous chunk is verified through the shared verifier pool. A completion the verifier
+/// machinery could not score (<see cref="Verdict.SandboxError"/> after the pool's retries) fails
+/// the evaluation: counting it as incorrect would report a metric the policy did not earn.
 /// </summary>
 public sealed class PolicyEvaluator
 {
@@ -38,6 +41,7 @@ public sealed class PolicyEvaluator
     /// <param name="seed">Root seed of the sampled completions.</param>
     /// <param name="progress">Receives (problems done, problems total).</param>
     /// <param name="cancellationToken">Stops between chunks.</param>
+    /// <exception cref="InvalidOperationException">A completion could not be verified (sandbox_error after its retries).</exception>
     public async Task<IReadOnlyList<ScoredProblem>> ScoreAsync(
         ICompletionGenerator generator,
         IReadOnlyList<Problem> problems,
@@ -80,7 +84,10 @@ public sealed class PolicyEvaluator
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await _verification.VerifyAsync(problem, c.Text, cancellationToken).ConfigureAwait(false);
+                var verified = await _verification.VerifyAsync(problem, c.Text, cancellationToken).ConfigureAwait(false);
+                if (verified.Result.Verdict == Verdict.SandboxError)
+                    throw new InvalidOperationException($"{problem.Id} could not be verified, so the evaluation has no honest score for it: {verified.Result.Reason}");
+                return verified;
             }
             finally
             {

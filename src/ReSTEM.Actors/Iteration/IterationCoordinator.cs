@@ -26,7 +26,10 @@ namespace ReSTEM.Actors.Iteration;
 /// problems are pulled in batches by the samplers, each sample is verified through the
 /// work-pulling dispatcher with bounded parallelism, the filter gathers whole problems, and
 /// the writer seals them in Parquet parts. A failed or timed-out ask never fails the stream:
-/// its problems stay unsealed and are drawn again in the next pass.
+/// its problems stay unsealed and are drawn again in the next pass. So does a sample the verifier
+/// machinery could not score (<see cref="Verdict.SandboxError"/> after its retries): it is never
+/// written or counted as reward 0; only a run of them in a row (<see cref="SandboxErrorGuard"/>)
+/// stops the run, because then the machinery itself is broken.
 /// </summary>
 public sealed class IterationCoordinator : ReceiveActor
 {
@@ -50,6 +53,7 @@ public sealed class IterationCoordinator : ReceiveActor
     private int _pass;
     private long _rows;
     private long _correct;
+    private SandboxErrorGuard _sandboxErrors = null!;
     private Stopwatch _phaseClock = new();
 
     /// <summary>Creates the coordinator of <paramref name="run"/>; <paramref name="outcome"/> completes when the run ends.</summary>
@@ -221,6 +225,7 @@ public sealed class IterationCoordinator : ReceiveActor
         _rows = scan.Rows;
         _correct = 0;
         _pass = 0;
+        _sandboxErrors = new SandboxErrorGuard(_options.Verification.MaxConsecutiveSandboxErrors);
         var unsealed = Unsealed();
         EnterPhase(iteration, "sampling", unsealed.Count == _run.TrainProblems.Count
             ? $"E-step: {_options.Sampling.SamplesPerProblem} samples for each of {unsealed.Count} train problems"
@@ -261,6 +266,7 @@ public sealed class IterationCoordinator : ReceiveActor
         var filter = _filter;
         var writer = _writer;
         var dispatcher = _dispatcher;
+        var sandboxErrors = _sandboxErrors;
         var next = 0;
 
         _stream = Source.From(unsealed)
@@ -286,7 +292,14 @@ public sealed class IterationCoordinator : ReceiveActor
                         ? new VerifiedSample(sample, t.Result.Result, t.Result.VerifyMs)
                         : null, TaskScheduler.Default))
             .Where(v => v is not null)
-            .SelectAsync(1, v => filter.Ask<SampleCollected>(new CollectSample(v!), verifyTimeout))
+            .Select(v =>
+            {
+                // Not one bad element but a broken verifier: failing the stream fails the run with the reason.
+                if (sandboxErrors.Record(v!.Sample.ProblemId, v.Result)) throw new InvalidOperationException(sandboxErrors.LimitMessage());
+                return v;
+            })
+            // A sandbox_error sample goes to the filter too: it sets its problem aside for this pass.
+            .SelectAsync(1, v => filter.Ask<SampleCollected>(new CollectSample(v), verifyTimeout))
             .Where(c => c.Completed is not null)
             .GroupedWithin(Math.Max(1, pipeline.WriteBatchProblems), TimeSpan.FromMilliseconds(Math.Max(1, pipeline.WriteIntervalMs)))
             .SelectAsync(1, group => writer.Ask<ProblemsWritten>(new WriteProblems(iteration, group.Select(c => c.Completed!).ToList()), verifyTimeout))
@@ -320,12 +333,15 @@ public sealed class IterationCoordinator : ReceiveActor
             await SealAsync(finished.Iteration);
             return;
         }
+        var sandboxErrors = _sandboxErrors.Summary();
         if (_pass >= _options.Pipeline.MaxPasses)
         {
-            Fail(1, $"iteration {finished.Iteration}: {unsealed.Count} problems are still unsealed after {_pass} passes (e.g. {unsealed[0].Id}); see the log for the failures");
+            Fail(1, $"iteration {finished.Iteration}: {unsealed.Count} problems are still unsealed after {_pass} passes (e.g. {unsealed[0].Id}); "
+                + (sandboxErrors ?? "see the log for the failures"));
             return;
         }
-        _run.Observer.Info($"iteration {finished.Iteration}: pass {_pass} left {unsealed.Count} problems unsealed; drawing them again");
+        _run.Observer.Info($"iteration {finished.Iteration}: pass {_pass} left {unsealed.Count} problems unsealed (e.g. {unsealed[0].Id}); drawing them again"
+            + (sandboxErrors is null ? "" : $"; so far {sandboxErrors}"));
         PreparePass(finished.Iteration);
     }
 

@@ -8,25 +8,24 @@ namespace ReSTEM.Actors.Verification;
 /// <summary>
 /// A verification worker: registers with the dispatcher, pulls one job at a time and runs it
 /// through an <see cref="IVerifier"/> (math in-process; code in the sandbox). Whatever the
-/// candidate does is a verdict; only a failure of the verifier machinery itself is retried,
-/// and after the last retry it becomes a <see cref="Verdict.SandboxError"/> verdict with the reason.
+/// candidate does is a verdict; a failure of the verifier machinery itself (it throws, hangs, or
+/// answers <see cref="Verdict.SandboxError"/>) is tried again on a fresh sandbox by
+/// <see cref="RetryingVerifier"/>, with a warning per attempt, and after the last retry the
+/// reply is a <see cref="Verdict.SandboxError"/> verdict with the reason, which the E-step and
+/// the evaluation never score as the candidate's failure.
 /// </summary>
 public sealed class VerifierActor : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef _dispatcher;
-    private readonly IVerifier _verifier;
-    private readonly int _retries;
-    private readonly TimeSpan _timeout;
+    private readonly RetryingVerifier _verifier;
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Creates a worker that pulls from <paramref name="dispatcher"/>.</summary>
     public VerifierActor(IActorRef dispatcher, IVerifier verifier, int retries, TimeSpan timeout)
     {
         _dispatcher = dispatcher;
-        _verifier = verifier;
-        _retries = retries;
-        _timeout = timeout;
+        _verifier = new RetryingVerifier(verifier, retries, timeout, warning => _log.Warning(warning));
         Receive<WorkItem>(HandleWork);
         Receive<Finished>(HandleFinished);
     }
@@ -64,24 +63,8 @@ public sealed class VerifierActor : ReceiveActor
     private async Task<(VerificationResult Result, float Ms)> RunAsync(WorkItem item)
     {
         var watch = Stopwatch.StartNew();
-        Exception? last = null;
-        for (var attempt = 0; attempt <= _retries; attempt++)
-        {
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-                timeout.CancelAfter(_timeout);
-                var result = await _verifier.VerifyAsync(item.Problem, item.Completion, timeout.Token).ConfigureAwait(false);
-                return (result, (float)watch.Elapsed.TotalMilliseconds);
-            }
-            catch (Exception e) when (!_stopping.IsCancellationRequested)
-            {
-                last = e;
-                _log.Warning("verifier machinery failed on {0} (attempt {1} of {2}): {3}", item.Problem.Id, attempt + 1, _retries + 1, e.Message);
-            }
-        }
-        var reason = $"verifier failed {_retries + 1} times: {last?.GetType().Name}: {last?.Message}";
-        return (new VerificationResult(Verdict.SandboxError, reason, null), (float)watch.Elapsed.TotalMilliseconds);
+        var result = await _verifier.VerifyAsync(item.Problem, item.Completion, _stopping.Token).ConfigureAwait(false);
+        return (result, (float)watch.Elapsed.TotalMilliseconds);
     }
 
     private sealed record Finished(long JobId, VerificationResult Result, float Ms, IActorRef ReplyTo);

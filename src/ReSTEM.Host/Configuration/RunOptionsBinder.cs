@@ -119,6 +119,7 @@ public static class RunOptionsBinder
                 Parallelism = c.Int("restem.verification.parallelism", 0, 4096),
                 TimeoutSeconds = c.Double("restem.verification.timeout-seconds", 0.01, 86_400),
                 Retries = c.Int("restem.verification.retries", 0, 100),
+                MaxConsecutiveSandboxErrors = c.Int("restem.verification.max-consecutive-sandbox-errors", 1, 1_000_000),
                 MemoryMB = c.Int("restem.verification.memory-mb", 16, 1 << 20),
             },
             Filter = new FilterOptions { MaxCorrectPerProblem = c.Int("restem.filter.max-correct-per-problem", 1) },
