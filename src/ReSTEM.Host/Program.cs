@@ -59,6 +59,13 @@ public static class Program
             await System.Console.Error.WriteLineAsync($"error: {e.Message}. Nothing was graded; fix the row, or use --skip-bad-rows to grade the rest and set such rows aside.");
             return 2;
         }
+        catch (Exception e)
+        {
+            // Escaping Main, the exception would abort the process (SIGABRT, exit 134) before the
+            // shutdown hook runs; the documented code for a failure is 1, with what happened.
+            await System.Console.Error.WriteLineAsync($"error: the command failed: {e}");
+            return 1;
+        }
     }
 
     /// <summary>The command tree.</summary>

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Text;
 using System.Text.Json.Nodes;
 using Xunit.Abstractions;
 
@@ -134,6 +135,77 @@ public sealed class GradeCommandTests(ITestOutputHelper output) : IDisposable
         var rejected = ReadJsonl(graded + ".rejected.jsonl");
         Assert.Equal([2L, 4L], rejected.Select(r => r["line"]!.GetValue<long>()));
         Assert.Empty(Directory.GetFiles(_dir, ".tmp-*"));
+    }
+
+    [Fact]
+    public async Task Lone_surrogates_and_bytes_that_are_not_UTF8_are_bad_rows_named_by_line_and_field_and_NUL_is_kept()
+    {
+        byte[][] lines =
+        [
+            Encoding.UTF8.GetBytes("""{"question": "A?", "answer": "#### 1", "completion": "#### 1"}"""),
+            Encoding.UTF8.GetBytes("""{"question": "B?", "answer": "#### 2", "completion": "\ud800 #### 2"}"""),
+            Encoding.UTF8.GetBytes("""{"question": "C?", "answer": "#### 3", "completion": "#### 3\u0000 and NUL"}"""),
+            [.. Encoding.UTF8.GetBytes("""{"question": "D?", "answer": "#### 4", "completion": "#### 4 """), 0xFF, 0xFE, .. "\"}"u8],
+            Encoding.UTF8.GetBytes("""{"question": "E?", "answer": "#### 5", "completion": "#### 6"}"""),
+        ];
+        var input = Path.Combine(_dir, "bytes.jsonl");
+        await File.WriteAllBytesAsync(input, lines.SelectMany(l => l.Append((byte)'\n')).ToArray());
+        var graded = Path.Combine(_dir, "bytes.out.parquet");
+
+        var (code, text) = await RestemProcess.RunAsync(TimeSpan.FromMinutes(1), "grade", "--task", "gsm8k", "--input", input, "--output", graded);
+        output.WriteLine(text);
+        Assert.Equal(2, code);
+        Assert.Contains("line 2, field 'completion'", text);
+        Assert.Contains("surrogate", text);
+        Assert.False(File.Exists(graded));
+
+        (code, text) = await RestemProcess.RunAsync(TimeSpan.FromMinutes(1), "grade", "--task", "gsm8k", "--input", input, "--output", graded, "--skip-bad-rows", "--quiet");
+        output.WriteLine(text);
+        Assert.Equal(0, code);
+        var results = await ReadParquetAsync(graded);
+        Assert.Equal(["A?", "C?", "E?"], results.Select(r => r["question"]!.GetValue<string>()));
+        Assert.Equal(["passed", "passed", "failed"], results.Select(r => r["verdict"]!.GetValue<string>()));
+        Assert.Equal("#### 3\0 and NUL", results[1]["completion"]!.GetValue<string>());
+        var rejected = ReadJsonl(graded + ".rejected.jsonl");
+        Assert.Equal([2L, 4L], rejected.Select(r => r["line"]!.GetValue<long>()));
+        Assert.All(rejected, r => Assert.Equal("completion", r["field"]!.GetValue<string>()));
+        Assert.Contains("surrogate", rejected[0]["reason"]!.GetValue<string>());
+        Assert.Contains("not UTF-8", rejected[1]["reason"]!.GetValue<string>());
+        // The set-aside line keeps its content, the escape as written.
+        Assert.Contains("\\ud800 #### 2", rejected[0]["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Rows_that_could_not_be_verified_are_counted_apart_from_failures_and_the_exit_code_is_1()
+    {
+        var rows = new List<JsonObject>
+        {
+            new() { ["question"] = "A?", ["answer"] = "#### 4", ["completion"] = "#### 4" },
+            new() { ["question"] = "B?", ["answer"] = "#### 4", ["completion"] = "#### 5" },
+            new() { ["question"] = "C?", ["answer"] = "#### 4", ["completion"] = "no idea" },
+            // A gold solution without a final answer: the row cannot be judged, whatever its completion says.
+            new() { ["question"] = "D?", ["answer"] = "the reference forgot its answer\n#### ", ["completion"] = "#### 4" },
+        };
+        var graded = Path.Combine(_dir, "unverified.out.jsonl");
+        var summary = Path.Combine(_dir, "unverified.summary.json");
+
+        var (code, text) = await RestemProcess.RunAsync(TimeSpan.FromMinutes(1),
+            "grade", "--task", "gsm8k", "--input", Write("unverified.jsonl", rows), "--output", graded, "--summary", summary, "--quiet");
+        output.WriteLine(text);
+
+        Assert.Equal(1, code);
+        Assert.Contains("1 of 4 rows could not be verified", text);
+        Assert.Contains("passed 1 (25.0%), failed 2, unverified 1", text);
+        var s = JsonNode.Parse(File.ReadAllText(summary))!;
+        Assert.Equal(4, s["rows"]!.GetValue<long>());
+        Assert.Equal(1, s["passed"]!.GetValue<long>());
+        Assert.Equal(2, s["failed"]!.GetValue<long>());
+        Assert.Equal(1, s["unverified"]!.GetValue<long>());
+        Assert.Equal(1, s["verdicts"]!["sandbox_error"]!.GetValue<long>());
+        // The graded rows are written all the same, the unverified one with its reason.
+        var results = ReadJsonl(graded);
+        Assert.Equal(["passed", "failed", "no_answer", "sandbox_error"], results.Select(r => r["verdict"]!.GetValue<string>()));
+        Assert.Contains("gold", results[3]["reason"]!.GetValue<string>());
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using ParquetSharp;
 using ReSTEM.Storage.Rows;
 using ReSTEM.Storage.Runs;
+using ReSTEM.Storage.Tables;
 
 namespace ReSTEM.Storage.Tests;
 
@@ -121,6 +122,27 @@ public sealed class InteropTests
         Assert.Equal(rows.Select(r => string.Join("|", r.Answers)), columns["answers"].Cast<string?[]>().Select(a => string.Join("|", a)));
         Assert.Equal(rows.Select(r => string.Join("|", r.Rewards)), columns["rewards"].Cast<float[]>().Select(a => string.Join("|", a)));
         Assert.Equal(rows.Select(r => string.Join("|", r.Completions)), columns["completions"].Cast<string?[]>().Select(a => string.Join("|", a)));
+    }
+
+    [Fact]
+    public async Task Graded_rows_keep_NUL_and_numbers_past_a_double_in_Arrow_cpp()
+    {
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "graded.parquet");
+        var rows = RowWritersTests.Awkward();
+        var schema = new RowSchema();
+        foreach (var row in rows) schema.Observe(row);
+        await using (var writer = new ParquetRowWriter(path, schema))
+        {
+            await writer.WriteAsync(rows, CancellationToken.None);
+            await writer.CommitAsync(CancellationToken.None);
+        }
+
+        var columns = ReadAll(path);
+
+        Assert.Equal(["a\0b", "\0", "x"], Strings(columns["completion"]));
+        Assert.Equal(["1e400", "-1E+999", "2.5"], Strings(columns["big"]));
+        Assert.Equal([0.5, 0.25, 1.0], columns["ratio"].Cast<double?>());
     }
 
     private static IEnumerable<string> Strings(IEnumerable<object?> values) => values.Cast<string>();

@@ -116,6 +116,7 @@ public sealed class GradeRunner
                                 ["field"] = error.Field,
                                 ["reason"] = error.Problem,
                                 ["row"] = graded.Pending.Row.Fields.DeepClone(),
+                                ["text"] = graded.Pending.Row.Text,
                             });
                         }
                     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -63,6 +64,13 @@ public sealed class Fields
         }
         throw Error(name, "must be an integer");
     }
+
+    /// <summary>
+    /// The JSON text that field <paramref name="name"/> holds as a string (APPS stores
+    /// <c>input_output</c> so), parsed as strictly as a line of a JSONL file.
+    /// </summary>
+    /// <exception cref="DatasetFormatException">The text is not valid JSON, or holds a lone surrogate or a field named twice.</exception>
+    public JsonNode? ParseJson(string name, string text) => StrictJson.Parse(Encoding.UTF8.GetBytes(text), _file, _row.Number, name);
 
     /// <summary>An error about field <paramref name="name"/>.</summary>
     public DatasetFormatException Error(string name, string problem) => new(_file, _row.Number, name, problem);

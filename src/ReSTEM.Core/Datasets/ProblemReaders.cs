@@ -116,21 +116,12 @@ public static class ProblemReaders
     private static Problem Apps(Fields f)
     {
         var question = f.String("question");
-        var raw = f.Row.Fields["input_output"];
-        JsonObject io;
-        try
+        var io = f.Row.Fields["input_output"] switch
         {
-            io = raw switch
-            {
-                JsonObject o => o,
-                JsonValue v when v.TryGetValue<string>(out var s) => JsonNode.Parse(s) as JsonObject ?? throw new JsonException("not an object"),
-                _ => throw new JsonException("expected an object or a JSON string"),
-            };
-        }
-        catch (JsonException e)
-        {
-            throw f.Error("input_output", $"is not valid: {e.Message}");
-        }
+            JsonObject o => o,
+            JsonValue v when v.TryGetValue<string>(out var s) => f.ParseJson("input_output", s) as JsonObject ?? throw f.Error("input_output", "is not valid: not an object"),
+            _ => throw f.Error("input_output", "is not valid: expected an object or a JSON string"),
+        };
         if (io["inputs"] is not JsonArray inputs || io["outputs"] is not JsonArray outputs)
             throw f.Error("input_output", "needs 'inputs' and 'outputs' lists");
         if (inputs.Count != outputs.Count || inputs.Count == 0)

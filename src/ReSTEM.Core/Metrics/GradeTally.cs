@@ -14,6 +14,7 @@ public sealed class GradeTally
     private readonly Dictionary<string, long> _verdicts = VerdictNames.All.ToDictionary(v => v, _ => 0L, StringComparer.Ordinal);
     private long _rows;
     private long _passed;
+    private long _unverified;
 
     /// <summary>Rows added.</summary>
     public long Rows => _rows;
@@ -21,11 +22,15 @@ public sealed class GradeTally
     /// <summary>Rows that passed.</summary>
     public long Passed => _passed;
 
+    /// <summary>Rows that could not be verified (verdict <c>sandbox_error</c>).</summary>
+    public long Unverified => _unverified;
+
     /// <summary>Adds one graded completion.</summary>
     public void Add(string problemId, int difficulty, string? category, VerificationResult result)
     {
         _rows++;
         if (result.Verdict == Verdict.Passed) _passed++;
+        if (result.Verdict == Verdict.SandboxError) _unverified++;
         _verdicts[result.Verdict.ToName()]++;
         if (!_problems.TryGetValue(problemId, out var entry)) _problems[problemId] = entry = new Entry(difficulty, category);
         entry.Answers.Add(result.ExtractedAnswer);
@@ -50,7 +55,7 @@ public sealed class GradeTally
                 metrics[name] = value;
             }
         }
-        return new GradeSummary(_rows, _problems.Count, _passed, _verdicts.Where(kv => kv.Value > 0).ToDictionary(), metrics);
+        return new GradeSummary(_rows, _problems.Count, _passed, _rows - _passed - _unverified, _unverified, _verdicts.Where(kv => kv.Value > 0).ToDictionary(), metrics);
     }
 
     /// <summary>1, 5, 10, 20, 50, 100, 200, 500, ... up to <paramref name="n"/>, and n itself.</summary>

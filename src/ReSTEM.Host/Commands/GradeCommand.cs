@@ -19,8 +19,11 @@ namespace ReSTEM.Host.Commands;
 /// <summary>
 /// <c>restem grade</c>: scores completions that any system produced (JSONL, JSONL.gz or Parquet
 /// in; JSONL or Parquet out) with the project's verifiers, through the same verifier pool the
-/// E-step uses. Exit 0 when the job completes (whatever the verdicts), 2 for bad input (named
-/// by line and field, before anything is graded), 1 for a failure of the machinery.
+/// E-step uses. Exit 0 when the job completes and every row was verified (whatever the
+/// verdicts), 2 for bad input (named by line and field, before anything is graded), 1 for a
+/// failure of the machinery: also when some rows could not be verified (verdict
+/// <c>sandbox_error</c>), though their output and the summary are written, so that a script
+/// never takes a reward of 0 that nobody judged for a verdict on the candidate.
 /// </summary>
 public static class GradeCommand
 {
@@ -82,6 +85,12 @@ public static class GradeCommand
                 await Storage.Files.AtomicFile.WriteAllTextAsync(request.Summary,
                     JsonSerializer.Serialize(result.Summary, new JsonSerializerOptions { WriteIndented = true }) + "\n", cancel);
             }
+            if (result.Summary.Unverified > 0)
+            {
+                System.Console.Error.WriteLine($"error: {result.Summary.Unverified} of {result.Summary.Rows} rows could not be verified (verdict sandbox_error: "
+                    + "the verifier or the problem's gold data failed, not the candidate; each row's 'reason' says why). Their reward 0 is no judgement.");
+                return 1;
+            }
             return 0;
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -102,11 +111,12 @@ public static class GradeCommand
         var s = result.Summary;
         var lines = new List<string>
         {
-            $"rows {s.Rows}, problems {s.Problems}, passed {s.Passed} ({(s.Rows == 0 ? 0 : 100.0 * s.Passed / s.Rows).ToString("F1", CultureInfo.InvariantCulture)}%), {result.Elapsed.TotalSeconds:F1} s",
+            $"rows {s.Rows}, problems {s.Problems}, passed {s.Passed} ({(s.Rows == 0 ? 0 : 100.0 * s.Passed / s.Rows).ToString("F1", CultureInfo.InvariantCulture)}%), "
+                + $"failed {s.Failed}, unverified {s.Unverified}, {result.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s",
             "verdicts: " + string.Join(", ", s.Verdicts.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value}")),
         };
         var headline = s.Metrics.Where(kv => !kv.Key.Contains('/')).Select(kv => $"{kv.Key} {(100 * kv.Value).ToString("F2", CultureInfo.InvariantCulture)}%");
-        lines.Add("metrics: " + string.Join(", ", headline));
+        lines.Add("metrics: " + string.Join(", ", headline) + (s.Unverified > 0 ? $" (the {s.Unverified} unverified rows count as not passed)" : ""));
         foreach (var group in s.Metrics.Where(kv => kv.Key.Contains('/')).GroupBy(kv => kv.Key[(kv.Key.IndexOf('/') + 1)..]))
         {
             lines.Add($"  {group.Key}: " + string.Join(", ", group.Select(kv => $"{kv.Key[..kv.Key.IndexOf('/')]} {(100 * kv.Value).ToString("F2", CultureInfo.InvariantCulture)}%")));

@@ -6,7 +6,8 @@ namespace ReSTEM.Storage.Tables;
 /// <summary>
 /// The columns of a table of records, inferred from every record it will hold: the first-seen
 /// order of field names, and for each field the narrowest kind that fits all its values
-/// (integers widen to doubles; mixed kinds become text). Every column is nullable.
+/// (integers widen to doubles; mixed kinds, and numbers past a double's range, become text).
+/// Every column is nullable.
 /// </summary>
 public sealed class RowSchema
 {
@@ -49,7 +50,8 @@ public sealed class RowSchema
             JsonValueKind.True or JsonValueKind.False => ColumnKind.Boolean,
             JsonValueKind.Number => v.TryGetValue<long>(out _) || (v.TryGetValue<double>(out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15 && !IsFloatLiteral(v))
                 ? ColumnKind.Int64
-                : ColumnKind.Double,
+                // 1e400 is valid JSON but reads as an infinite double: its text is kept instead.
+                : v.TryGetValue<double>(out var x) && double.IsFinite(x) ? ColumnKind.Double : ColumnKind.String,
             _ => null,
         },
         _ => ColumnKind.String,
