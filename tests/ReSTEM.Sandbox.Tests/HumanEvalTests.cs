@@ -15,13 +15,16 @@ public sealed class HumanEvalTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task All_164_canonical_solutions_pass()
+    public async Task All_164_canonical_solutions_pass_three_times_in_a_row()
     {
         Assert.Equal(164, HumanEvalData.Problems.Count);
-        var results = await VerifyAll(p => p.Solution!);
-        var failures = HumanEvalData.Problems.Zip(results).Where(x => x.Second.Verdict != Verdict.Passed)
-            .Select(x => $"{x.First.Id}: {x.Second.Verdict.ToName()} {x.Second.Reason}").ToList();
-        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        for (var round = 1; round <= 3; round++)
+        {
+            var results = await VerifyAll(p => p.Solution!);
+            var failures = HumanEvalData.Problems.Zip(results).Where(x => x.Second.Verdict != Verdict.Passed)
+                .Select(x => $"round {round}, {x.First.Id}: {x.Second.Verdict.ToName()} {x.Second.Reason}").ToList();
+            Assert.True(failures.Count == 0, string.Join("\n", failures));
+        }
     }
 
     [Fact]

@@ -65,6 +65,25 @@ public sealed class ReapingTests
         Assert.DoesNotContain(Descendants(), pid => !before.Contains(pid) && Comm(pid) is "bwrap" or "python3");
     }
 
+    [Fact]
+    public async Task An_orphan_that_comes_to_this_process_is_reaped()
+    {
+        Assert.True(OrphanReaper.BecomeSubreaper());
+        // The shell leaves a sleeper behind and exits: the sleeper is re-parented to this process.
+        var info = new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", "sleep 60 >/dev/null 2>&1 & echo $!"]) { RedirectStandardOutput = true };
+        using var shell = System.Diagnostics.Process.Start(info)!;
+        var pid = int.Parse((await shell.StandardOutput.ReadToEndAsync()).Trim(), CultureInfo.InvariantCulture);
+        await shell.WaitForExitAsync();
+        var orphan = PidHandle.Open(pid);
+        Assert.NotNull(orphan);
+        await Eventually(() => Children(Environment.ProcessId).Contains(pid), () => $"{pid} was not re-parented here");
+        orphan.Kill();
+        // Killed, it is a zombie of this process until someone waits for it: .NET never would.
+        await Eventually(() => State(pid) == 'Z', () => $"{pid} is in state {State(pid)}");
+        OrphanReaper.Watch(orphan);
+        await Eventually(() => !Directory.Exists($"/proc/{pid}"), () => $"{pid} is still there in state {State(pid)}");
+    }
+
     private static async Task<(string, ProgramRunResult?)> RunAsync(PythonSandbox sandbox, string kind)
     {
         var run = kind switch
