@@ -7,6 +7,7 @@ internal static class BenchRegistry
     {
         ["model"] = ModelBench.Run,
         ["sandbox"] = SandboxBench.Run,
+        ["soak"] = SoakBench.Run,
         ["storage"] = StorageBench.Run,
         ["grade"] = GradeBench.Run,
     };

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
+using ReSTEM.Sandbox;
 
 namespace ReSTEM.Host.Tests;
 
@@ -66,11 +66,11 @@ public sealed class Pid1ReapingTests : IDisposable
         {
             if (restem == 0)
             {
-                restem = Children(process.Id).FirstOrDefault();
+                restem = ProcessTree.Children(process.Id).FirstOrDefault();
             }
             if (restem != 0)
             {
-                var zombies = Children(restem).Where(pid => State(pid) == 'Z').ToHashSet();
+                var zombies = ProcessTree.Children(restem).Where(pid => ProcessTree.State(pid) == 'Z').ToHashSet();
                 foreach (var pid in zombies)
                 {
                     firstSeen.TryAdd(pid, clock.ElapsedMilliseconds);
@@ -117,38 +117,5 @@ public sealed class Pid1ReapingTests : IDisposable
             }
         }
         throw new InvalidOperationException(id + " is not in " + path);
-    }
-
-    private static List<int> Children(int pid)
-    {
-        var result = new List<int>();
-        try
-        {
-            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
-            {
-                result.AddRange(File.ReadAllText(Path.Combine(task, "children"))
-                    .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)));
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-        return result;
-    }
-
-    private static char State(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..][0];
-        }
-        catch (IOException)
-        {
-            return '?';
-        }
     }
 }

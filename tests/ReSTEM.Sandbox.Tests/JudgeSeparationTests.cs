@@ -132,6 +132,26 @@ public sealed class JudgeSeparationTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task An_mbpp_function_named_like_a_builtin_is_the_candidates_in_the_tests()
+    {
+        var test = "assert max([1, 3, 2]) == 3\nassert max([5]) == 5\n";
+        var problem = new Problem
+        {
+            Id = "mbpp/max",
+            Question = "Write a function max that returns the largest element of a list.",
+            Tests = new CodeTests
+            {
+                Style = CodeTestStyle.Function,
+                Test = test,
+                EntryPoint = Core.Datasets.ProblemReaders.MbppEntryPoint("def max(xs):\n    return sorted(xs)[-1]\n", [test]),
+            },
+        };
+        Assert.Equal("max", problem.Tests.EntryPoint);
+        Assert.Equal(Verdict.Passed, (await Verify("def max(xs):\n    return sorted(xs)[-1]\n", problem)).Verdict);
+        Assert.Equal(Verdict.Failed, (await Verify("def max(xs):\n    return 0\n", problem)).Verdict);
+    }
+
+    [Fact]
     public async Task Apps_call_based_problems_accept_a_solution_class_and_reject_lying_results()
     {
         var row = System.Text.Json.Nodes.JsonNode.Parse("""

@@ -18,7 +18,7 @@ public sealed class ReapingTests
     public async Task A_thousand_runs_of_every_kind_leave_no_zombie_and_no_process_behind()
     {
         var options = SandboxFixture.Options with { CgroupName = "restem-reaping-tests", MaxProcesses = 16 };
-        var before = Descendants();
+        var before = ProcessTree.Descendants(Environment.ProcessId);
         var sandbox = SandboxFactory.Create(options, _ => { });
         var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
         var mostZombies = 0;
@@ -43,7 +43,7 @@ public sealed class ReapingTests
                     Assert.True(Expected(kind, result), $"{kind}: {result?.Outcome} exit {result?.ExitCode} {result?.Detail}");
                     outcomes[kind] = outcomes.GetValueOrDefault(kind) + 1;
                 }
-                mostZombies = Math.Max(mostZombies, ZombieChildren().Count);
+                mostZombies = Math.Max(mostZombies, ProcessTree.ZombieChildren(Environment.ProcessId).Count);
             }
         }
         finally
@@ -59,10 +59,10 @@ public sealed class ReapingTests
         Assert.Equal(100, outcomes["cancel"]);
         // A killed sandbox's init may be a zombie for a moment before it is reaped; never many.
         Assert.InRange(mostZombies, 0, 2 * options.Slots);
-        await Eventually(() => ZombieChildren().Count == 0 && OrphanReaper.Watching == 0,
-            () => $"zombie children: {string.Join(", ", ZombieChildren())}; still watched: {OrphanReaper.Watching}");
+        await Eventually(() => ProcessTree.ZombieChildren(Environment.ProcessId).Count == 0 && OrphanReaper.Watching == 0,
+            () => $"zombie children: {string.Join(", ", ProcessTree.ZombieChildren(Environment.ProcessId))}; still watched: {OrphanReaper.Watching}");
         // Other sandboxes of this test process (the collection's) were there before and are left alone.
-        Assert.DoesNotContain(Descendants(), pid => !before.Contains(pid) && Comm(pid) is "bwrap" or "python3");
+        Assert.DoesNotContain(ProcessTree.Descendants(Environment.ProcessId), pid => !before.Contains(pid) && ProcessTree.Command(pid) is "bwrap" or "python3");
     }
 
     [Fact]
@@ -76,12 +76,12 @@ public sealed class ReapingTests
         await shell.WaitForExitAsync();
         var orphan = PidHandle.Open(pid);
         Assert.NotNull(orphan);
-        await Eventually(() => Children(Environment.ProcessId).Contains(pid), () => $"{pid} was not re-parented here");
+        await Eventually(() => ProcessTree.Children(Environment.ProcessId).Contains(pid), () => $"{pid} was not re-parented here");
         orphan.Kill();
         // Killed, it is a zombie of this process until someone waits for it: .NET never would.
-        await Eventually(() => State(pid) == 'Z', () => $"{pid} is in state {State(pid)}");
+        await Eventually(() => ProcessTree.State(pid) == 'Z', () => $"{pid} is in state {ProcessTree.State(pid)}");
         OrphanReaper.Watch(orphan);
-        await Eventually(() => !Directory.Exists($"/proc/{pid}"), () => $"{pid} is still there in state {State(pid)}");
+        await Eventually(() => !Directory.Exists($"/proc/{pid}"), () => $"{pid} is still there in state {ProcessTree.State(pid)}");
     }
 
     private static async Task<(string, ProgramRunResult?)> RunAsync(PythonSandbox sandbox, string kind)
@@ -117,66 +117,6 @@ public sealed class ReapingTests
         "wall" or "cpu" or "bomb" => result is { Outcome: ProgramOutcome.Timeout },
         _ => result is null,
     };
-
-    /// <summary>Zombie children of this process (any of its threads may be the parent).</summary>
-    internal static List<int> ZombieChildren() => Children(Environment.ProcessId).Where(pid => State(pid) == 'Z').ToList();
-
-    private static List<int> Descendants()
-    {
-        var result = new List<int>();
-        var queue = new Queue<int>(Children(Environment.ProcessId));
-        while (queue.TryDequeue(out var pid))
-        {
-            result.Add(pid);
-            foreach (var child in Children(pid))
-            {
-                queue.Enqueue(child);
-            }
-        }
-        return result;
-    }
-
-    private static List<int> Children(int pid)
-    {
-        var result = new List<int>();
-        try
-        {
-            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
-            {
-                var text = File.ReadAllText(Path.Combine(task, "children"));
-                result.AddRange(text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)));
-            }
-        }
-        catch (IOException)
-        {
-        }
-        return result;
-    }
-
-    private static char State(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..][0];
-        }
-        catch (IOException)
-        {
-            return '?';
-        }
-    }
-
-    private static string Comm(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/comm").Trim();
-        }
-        catch (IOException)
-        {
-            return "";
-        }
-    }
 
     private static async Task Eventually(Func<bool> condition, Func<string> describe)
     {

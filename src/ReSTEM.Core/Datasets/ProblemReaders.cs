@@ -98,19 +98,50 @@ public static class ProblemReaders
         var tests = f.StringList("test_list");
         if (tests.Count == 0) throw f.Error("test_list", "holds no test");
         var challenge = f.Has("challenge_test_list") ? f.StringList("challenge_test_list") : [];
+        var code = f.OptionalString("code");
         return new Problem
         {
             Id = f.FirstString("task_id", "problem_id", "id") ?? throw f.Error("task_id", "is missing"),
             Question = f.FirstString("text", "prompt") ?? throw f.Error("text", "is missing"),
-            Solution = f.OptionalString("code"),
+            Solution = code,
             Tests = new CodeTests
             {
                 Style = CodeTestStyle.Function,
                 Test = string.Join("\n", tests.Concat(challenge)),
                 Setup = f.OptionalString("test_setup_code") ?? "",
+                EntryPoint = f.OptionalString("entry_point") ?? MbppEntryPoint(code, tests),
                 PrependQuestion = false,
             },
         };
+    }
+
+    /// <summary>
+    /// The function MBPP's tests call: the first top-level function of the reference solution
+    /// whose name the tests use (MBPP rows name none). Known, the judge binds that name to the
+    /// candidate's function even where it is also a builtin's name; null when there is no
+    /// reference solution or none of its functions is used.
+    /// </summary>
+    public static string? MbppEntryPoint(string? code, IReadOnlyList<string> tests)
+    {
+        if (code is null) return null;
+        foreach (var line in code.Split('\n'))
+        {
+            if (!line.StartsWith("def ", StringComparison.Ordinal)) continue;
+            var name = new string(line[4..].TrimStart().TakeWhile(c => char.IsLetterOrDigit(c) || c == '_').ToArray());
+            if (name.Length > 0 && tests.Any(t => CallsName(t, name))) return name;
+        }
+        return null;
+    }
+
+    private static bool CallsName(string test, string name)
+    {
+        for (var at = test.IndexOf(name, StringComparison.Ordinal); at >= 0; at = test.IndexOf(name, at + 1, StringComparison.Ordinal))
+        {
+            var before = at == 0 ? ' ' : test[at - 1];
+            var after = test[(at + name.Length)..].TrimStart();
+            if (!(char.IsLetterOrDigit(before) || before is '_' or '.') && after.StartsWith('(')) return true;
+        }
+        return false;
     }
 
     private static Problem Apps(Fields f)
