@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Text;
 using System.Threading.Channels;
 using ReSTEM.Core.Verification;
 using ReSTEM.Sandbox.Linux;
@@ -15,7 +17,13 @@ public sealed class PythonSandbox : IProgramRunner, IAsyncDisposable, IDisposabl
     private readonly ICgroupTree? _cgroups;
     private readonly IReadOnlyList<SandboxSlot> _slots;
     private readonly Channel<SandboxSlot> _free;
+    private readonly ConcurrentDictionary<string, Lazy<Task<byte[]?>>> _compiled = new(StringComparer.Ordinal);
     private int _disposed;
+
+    /// <summary>Compiles its standard input and writes the marshalled code object: run once per reused source.</summary>
+    private const string CompileProgram =
+        "import marshal,sys\n" +
+        "sys.stdout.buffer.write(marshal.dumps(compile(sys.stdin.buffer.read(),'/tmp/main.py','exec')))\n";
 
     internal PythonSandbox(SandboxOptions options, SandboxReport report, Spawner spawner, ICgroupTree? cgroups, IReadOnlyList<SandboxSlot> slots)
     {
@@ -45,6 +53,7 @@ public sealed class PythonSandbox : IProgramRunner, IAsyncDisposable, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(run);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var compiled = run.Reused ? await CompiledAsync(run.Source).WaitAsync(cancellationToken).ConfigureAwait(false) : null;
         SandboxSlot slot;
         try
         {
@@ -56,7 +65,7 @@ public sealed class PythonSandbox : IProgramRunner, IAsyncDisposable, IDisposabl
         }
         try
         {
-            return await slot.RunAsync(run, cancellationToken).ConfigureAwait(false);
+            return await slot.RunAsync(run, compiled, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -67,6 +76,27 @@ public sealed class PythonSandbox : IProgramRunner, IAsyncDisposable, IDisposabl
         {
             _free.Writer.TryWrite(slot);
         }
+    }
+
+    /// <summary>
+    /// The marshalled code of a reused source, compiled once in a sandbox by the same
+    /// interpreter; null when that failed (the source is then sent as text, as any other, and
+    /// compiled again on a later run).
+    /// </summary>
+    private Task<byte[]?> CompiledAsync(string source) =>
+        _compiled.GetOrAdd(source, text => new Lazy<Task<byte[]?>>(() => CompileAsync(text))).Value;
+
+    private async Task<byte[]?> CompileAsync(string source)
+    {
+        var result = await RunAsync(new ProgramRun { Source = CompileProgram, Stdin = Encoding.UTF8.GetBytes(source), WallTimeout = TimeSpan.FromSeconds(30) },
+            CancellationToken.None).ConfigureAwait(false);
+        if (result is { Outcome: ProgramOutcome.Exited, ExitCode: 0 } && !result.Stdout.IsEmpty)
+        {
+            return result.Stdout.ToArray();
+        }
+        // A sandbox fault here is no reason to go without the compiled form for good: try again next time.
+        _compiled.TryRemove(source, out _);
+        return null;
     }
 
     /// <summary>Waits for running programs (up to a minute), kills what is left and removes the slot cgroups.</summary>

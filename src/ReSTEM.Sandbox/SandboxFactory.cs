@@ -264,7 +264,7 @@ public static class SandboxFactory
 
     private static (string? Error, bool FdsClean) Trial(SandboxSlot slot, SlotIdentity identity)
     {
-        var result = slot.RunAsync(new ProgramRun { Source = TrialProgram, WallTimeout = TimeSpan.FromSeconds(30) }, CancellationToken.None).GetAwaiter().GetResult();
+        var result = slot.RunAsync(new ProgramRun { Source = TrialProgram, WallTimeout = TimeSpan.FromSeconds(30) }, null, CancellationToken.None).GetAwaiter().GetResult();
         if (result.Outcome != ProgramOutcome.Exited || result.ExitCode != 0)
         {
             return ($"trial run ended {result.Outcome} (exit {result.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}): {result.Detail} {result.StderrTail.Trim()}".Trim(), false);

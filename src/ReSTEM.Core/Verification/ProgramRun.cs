@@ -17,4 +17,11 @@ public sealed record ProgramRun
 
     /// <summary>CPU-time limit per process of this run; null takes the runner's default.</summary>
     public TimeSpan? CpuTimeout { get; init; }
+
+    /// <summary>
+    /// The same trusted <see cref="Source"/> runs again and again (a test harness): the runner
+    /// may compile it once and start each run from the compiled form. Never set it for
+    /// generated code: each distinct source is kept for the runner's lifetime.
+    /// </summary>
+    public bool Reused { get; init; }
 }

@@ -12,10 +12,13 @@ internal sealed class SandboxLayout
     /// Runs inside the sandbox before any untrusted code. It reads its standard input straight
     /// from fd 0 (unbuffered, so the program's own input starts exactly after what it reads):
     /// five 12-digit resource limits (CPU seconds, file size, open files, processes, address
-    /// space or 0), which it sets on itself (the service lacks CAP_SYS_RESOURCE on some
+    /// space or 0) and a sixth number, 1 when the program comes compiled (see below), which it sets on itself (the service lacks CAP_SYS_RESOURCE on some
     /// machines, so it cannot set them on a process of another uid, while any process may lower
     /// its own); then a 12-digit length and that many bytes of program text, which it writes to
-    /// /tmp/main.py (so tracebacks can quote it) and executes as a fresh <c>__main__</c> module.
+    /// /tmp/main.py (so tracebacks can quote it) and executes as a fresh <c>__main__</c> module;
+    /// or, for a trusted harness the runner compiled once, the marshalled code object itself
+    /// (the same interpreter made it, in a sandbox like this one), which saves the compilation
+    /// on every run.
     /// The limits come on stdin rather than the command line so that a slot can start its next
     /// sandbox before it knows the next run's limits.
     /// </summary>
@@ -32,7 +35,7 @@ internal sealed class SandboxLayout
         " m=R.getrlimit(k)[1]\n" +
         " if m!=R.RLIM_INFINITY:s,h=min(s,m),min(h,m)\n" +
         " R.setrlimit(k,(s,h))\n" +
-        "_a=[int(_r(12)) for _ in range(5)]\n" +
+        "_a=[int(_r(12)) for _ in range(6)]\n" +
         "_l(R.RLIMIT_CPU,_a[0],_a[0]+1)\n" +
         "_l(R.RLIMIT_FSIZE,_a[1],_a[1])\n" +
         "_l(R.RLIMIT_CORE,0,0)\n" +
@@ -40,13 +43,17 @@ internal sealed class SandboxLayout
         "_l(R.RLIMIT_NPROC,_a[3],_a[3])\n" +
         "if _a[4]:_l(R.RLIMIT_AS,_a[4],_a[4])\n" +
         "_s=_r(int(_r(12)))\n" +
-        "with open('/tmp/main.py','wb') as _f:_f.write(_s)\n" +
+        "if _a[5]:\n" +
+        " import marshal\n" +
+        " _c=marshal.loads(_s)\n" +
+        "else:\n" +
+        " with open('/tmp/main.py','wb') as _f:_f.write(_s)\n" +
+        " _c=compile(_s,'/tmp/main.py','exec')\n" +
         "_m=type(sys)('__main__')\n" +
         "_m.__dict__.update(__builtins__=__builtins__,__file__='/tmp/main.py')\n" +
         "sys.modules['__main__']=_m\n" +
         "sys.argv=['/tmp/main.py']\n" +
-        "_c=compile(_s,'/tmp/main.py','exec')\n" +
-        "del _l,_a,_r,_s,_f,_m,R\n" +
+        "del _l,_a,_r,_s,_m,R\n" +
         "exec(_c,sys.modules['__main__'].__dict__)\n";
 
     /// <summary>Exit status of the bootstrap when its program text did not arrive in full (a runner fault).</summary>
@@ -151,8 +158,11 @@ internal sealed class SandboxLayout
         }
     }
 
-    /// <summary>The bootstrap's input header: the five resource limits of a run with CPU limit <paramref name="cpu"/>, 12 digits each.</summary>
-    public byte[] LimitsHeader(TimeSpan cpu)
+    /// <summary>
+    /// The bootstrap's input header: the five resource limits of a run with CPU limit
+    /// <paramref name="cpu"/> and whether the program comes <paramref name="compiled"/>, 12 digits each.
+    /// </summary>
+    public byte[] LimitsHeader(TimeSpan cpu, bool compiled)
     {
         var text = new System.Text.StringBuilder();
         text.Append(Math.Max(1, (long)Math.Ceiling(cpu.TotalSeconds)).ToString("D12", CultureInfo.InvariantCulture));
@@ -160,6 +170,7 @@ internal sealed class SandboxLayout
         {
             text.Append(limit.ToString("D12", CultureInfo.InvariantCulture));
         }
+        text.Append((compiled ? 1 : 0).ToString("D12", CultureInfo.InvariantCulture));
         return System.Text.Encoding.ASCII.GetBytes(text.ToString());
     }
 }

@@ -54,7 +54,8 @@ internal sealed class SandboxSlot : IDisposable
 
     public int Index { get; }
 
-    public async Task<ProgramRunResult> RunAsync(ProgramRun run, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="run"/>; from <paramref name="compiled"/> (its source compiled and marshalled) when given.</summary>
+    public async Task<ProgramRunResult> RunAsync(ProgramRun run, byte[]? compiled, CancellationToken cancellationToken)
     {
         var wall = run.WallTimeout ?? TimeSpan.FromSeconds(_options.WallSeconds);
         var cpu = run.CpuTimeout ?? TimeSpan.FromSeconds(_options.CpuSeconds);
@@ -70,7 +71,7 @@ internal sealed class SandboxSlot : IDisposable
             {
                 return ProgramRunResult.SandboxFailure(sandbox.Error);
             }
-            return await RunPreparedAsync(sandbox, run, wall, cpu, cancellationToken).ConfigureAwait(false);
+            return await RunPreparedAsync(sandbox, run, compiled, wall, cpu, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -153,7 +154,7 @@ internal sealed class SandboxSlot : IDisposable
         return prepared;
     }
 
-    private async Task<ProgramRunResult> RunPreparedAsync(Prepared sandbox, ProgramRun run, TimeSpan wall, TimeSpan cpu, CancellationToken cancellationToken)
+    private async Task<ProgramRunResult> RunPreparedAsync(Prepared sandbox, ProgramRun run, byte[]? compiled, TimeSpan wall, TimeSpan cpu, CancellationToken cancellationToken)
     {
         var process = sandbox.Process;
         var stdout = new OutputCollector(_options.MaxOutputBytes, (int)Math.Min(_options.MaxOutputBytes, int.MaxValue - 1), keepTail: false);
@@ -169,7 +170,7 @@ internal sealed class SandboxSlot : IDisposable
         limit.CancelAfter(wall);
         var stdoutTask = stdout.DrainAsync(process.StandardOutput.BaseStream, () => { outputExceeded = true; limit.Cancel(); });
         sandbox.Release();
-        var stdinTask = FeedAsync(process.StandardInput.BaseStream, _layout.LimitsHeader(cpu), run, limit.Token);
+        var stdinTask = FeedAsync(process.StandardInput.BaseStream, _layout.LimitsHeader(cpu, compiled != null), compiled ?? Encoding.UTF8.GetBytes(run.Source), run.Stdin, limit.Token);
 
         var ended = true;
         try
@@ -297,17 +298,16 @@ internal sealed class SandboxSlot : IDisposable
         }
     }
 
-    private static async Task<bool> FeedAsync(Stream stdin, byte[] limits, ProgramRun run, CancellationToken cancellationToken)
+    private static async Task<bool> FeedAsync(Stream stdin, byte[] limits, byte[] program, ReadOnlyMemory<byte> input, CancellationToken cancellationToken)
     {
         try
         {
-            var source = Encoding.UTF8.GetBytes(run.Source);
             await stdin.WriteAsync(limits, cancellationToken).ConfigureAwait(false);
-            await stdin.WriteAsync(Encoding.ASCII.GetBytes(source.Length.ToString("D12", CultureInfo.InvariantCulture)), cancellationToken).ConfigureAwait(false);
-            await stdin.WriteAsync(source, cancellationToken).ConfigureAwait(false);
-            if (!run.Stdin.IsEmpty)
+            await stdin.WriteAsync(Encoding.ASCII.GetBytes(program.Length.ToString("D12", CultureInfo.InvariantCulture)), cancellationToken).ConfigureAwait(false);
+            await stdin.WriteAsync(program, cancellationToken).ConfigureAwait(false);
+            if (!input.IsEmpty)
             {
-                await stdin.WriteAsync(run.Stdin, cancellationToken).ConfigureAwait(false);
+                await stdin.WriteAsync(input, cancellationToken).ConfigureAwait(false);
             }
             await stdin.FlushAsync(cancellationToken).ConfigureAwait(false);
             return true;

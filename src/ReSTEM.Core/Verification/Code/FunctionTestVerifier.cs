@@ -45,6 +45,7 @@ public sealed class FunctionTestVerifier : IVerifier
         var run = new ProgramRun
         {
             Source = PythonHarness.FunctionSource,
+            Reused = true,
             Stdin = input,
             WallTimeout = _options.Timeout,
             CpuTimeout = _options.CpuTimeout,

@@ -29,16 +29,19 @@ internal static class PythonHarness
 
     /// <summary>
     /// Standard input of the function-test harness: <paramref name="prelude"/> is trusted code
-    /// (the problem statement) whose definitions the tests get from the judge, never from the program.
+    /// (the problem statement) whose definitions the tests get from the judge, never from the
+    /// program. What the candidate may know comes first; the token and the tests follow, read
+    /// by the judge only after it has forked the candidate.
     /// </summary>
     public static byte[] FunctionInput(string token, string setup, string prelude, string program, string test, string entryPoint)
     {
         using var stream = new MemoryStream();
-        stream.Write(Encoding.ASCII.GetBytes(token + "\n"));
-        foreach (var part in new[] { setup, prelude, program, test, entryPoint })
+        foreach (var part in new[] { setup, prelude, program, entryPoint })
         {
             WriteSection(stream, Encoding.UTF8.GetBytes(part));
         }
+        stream.Write(Encoding.ASCII.GetBytes(token + "\n"));
+        WriteSection(stream, Encoding.UTF8.GetBytes(test));
         return stream.ToArray();
     }
 

@@ -42,6 +42,7 @@ public sealed class StdioTestVerifier : IVerifier
         var run = new ProgramRun
         {
             Source = PythonHarness.StdioSource,
+            Reused = true,
             Stdin = input,
             WallTimeout = _options.TotalTimeout,
             CpuTimeout = _options.CaseTimeout + TimeSpan.FromSeconds(1),

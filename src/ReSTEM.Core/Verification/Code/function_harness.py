@@ -6,15 +6,19 @@
 #   (ptrace and process_vm_* are also refused by the sandbox's seccomp filter);
 # - the candidate, forked before the judge has read the token or the tests, drops the judge's
 #   standard streams and every other descriptor, runs the setup code and the program in its
-#   own interpreter and answers the judge's calls over two pipes with plain data only.
+#   own interpreter and answers the judge's calls over two pipes with plain data only, in a
+#   small tagged encoding of our own (no pickle or marshal, which can build arbitrary objects;
+#   no json, whose import alone costs more than the rest of the judge).
 # The judge rebuilds every answer as true built-in values (int, str, list, dict, ...) or as an
 # opaque handle that is equal only to itself, so no object, builtin, hook or frame the
 # candidate defines takes part in a comparison the tests make. Names the tests need from the
 # program are bound to proxies; names the problem statement defines (HumanEval's helpers such
 # as `poly`) are the judge's own trusted copies; builtins are never shadowed.
-# Standard input: the token line, then five sections, each a 12-digit byte length and the
-# bytes: setup code, trusted prelude (the problem statement, or empty), candidate program,
-# test code, entry point name.
+# Standard input: four sections, each a 12-digit byte length and the bytes: setup code,
+# trusted prelude (the problem statement, or empty), candidate program, entry point name;
+# then the token line; then one more section: the test code. The judge runs the setup code and the
+# prelude, and only then forks the candidate: modules they import are loaded once for both,
+# and the candidate's copy of the judge's memory holds nothing secret (no token, no tests).
 # Standard output: exactly one line "\n<token> <KIND> <reason>" where KIND is PASS, FAIL,
 # CRASH, MEMORY, TIMEOUT or BADTEST; nothing else writes there.
 import os as _os
@@ -62,10 +66,186 @@ def _restem_frames():
     return send, receive
 
 
-def _restem_candidate(requests, answers):
+def _restem_codec(other, handle):
+    # The plain-data encoding on both pipes: a tag byte, then for numbers their text up to ';'
+    # (a list of ints: the numbers joined by ',' up to ';'), for strings and bytes a length, ':'
+    # and the bytes, for containers a count, ':' and the items. `other(value)` packs what is not plain data (or refuses it); `handle(n)` is what
+    # a handle reference unpacks to. Unpacking builds only built-in values and handles.
+    modules = _sys.modules
+    limit = 1 << 62
+
+    def pack(value):
+        out = []
+        put(value, out, 0)
+        return b"".join(out)
+
+    def put(value, out, depth):
+        if depth > 100:
+            raise ValueError("the value is nested too deeply")
+        kind = type(value)
+        if value is None:
+            out.append(b"N")
+        elif kind is bool:
+            out.append(b"T" if value else b"F")
+        elif kind is int:
+            out.append(b"i%d;" % value if value.bit_length() < 4000 else b"x%x;" % value)
+        elif kind is float:
+            out.append(b"f" + repr(value).encode() + b";")
+        elif kind is str or kind is bytes or kind is bytearray:
+            data = value.encode("utf-8", "surrogatepass") if kind is str else bytes(value)
+            out.append(b"%s%d:" % (b"s" if kind is str else b"b" if kind is bytes else b"y", len(data)))
+            out.append(data)
+        elif kind is list and value and all(type(item) is int and -limit < item < limit for item in value):
+            # Lists of ints, the commonest answer, in one piece: unpacked at C speed.
+            out.append(b"j" + b",".join([b"%d" % item for item in value]) + b";")
+        elif kind is list or kind is tuple or kind is set or kind is frozenset:
+            out.append(b"%s%d:" % (b"l" if kind is list else b"t" if kind is tuple else b"S" if kind is set else b"z", len(value)))
+            for item in value:
+                put(item, out, depth + 1)
+        elif kind is dict:
+            out.append(b"d%d:" % len(value))
+            for key, item in value.items():
+                put(key, out, depth + 1)
+                put(item, out, depth + 1)
+        elif kind is complex:
+            out.append(b"c")
+            put(value.real, out, depth)
+            put(value.imag, out, depth)
+        elif kind is range:
+            out.append(b"r")
+            for part in (value.start, value.stop, value.step):
+                put(part, out, depth)
+        elif not library(value, kind, out, depth):
+            out.append(other(value))
+
+    def library(value, kind, out, depth):
+        collections = modules.get("collections")
+        if collections is not None and kind in (collections.Counter, collections.OrderedDict, collections.defaultdict):
+            out.append(b"%s%d:" % (b"C" if kind is collections.Counter else b"o" if kind is collections.OrderedDict else b"d", len(value)))
+            for key, item in value.items():
+                put(key, out, depth + 1)
+                put(item, out, depth + 1)
+            return True
+        if collections is not None and kind is collections.deque:
+            out.append(b"q%d:" % len(value))
+            for item in value:
+                put(item, out, depth + 1)
+            return True
+        decimal = modules.get("decimal")
+        if decimal is not None and kind is decimal.Decimal:
+            out.append(b"D")
+            put(str(value), out, depth)
+            return True
+        fractions = modules.get("fractions")
+        if fractions is not None and kind is fractions.Fraction:
+            out.append(b"Q")
+            put(value.numerator, out, depth)
+            put(value.denominator, out, depth)
+            return True
+        return False
+
+    def unpack(data):
+        value, end = get(data, 0, 0)
+        if end != len(data):
+            raise ValueError("trailing bytes")
+        return value
+
+    def text(data, pos):
+        end = data.index(b";", pos)
+        return data[pos:end], end + 1
+
+    def count(data, pos):
+        end = data.index(b":", pos)
+        n = int(data[pos:end])
+        if n < 0 or n > len(data):
+            raise ValueError("a bad count")
+        return n, end + 1
+
+    def typed(data, pos, depth, kinds):
+        value, pos = get(data, pos, depth)
+        if type(value) not in kinds:
+            raise ValueError("a bad part")
+        return value, pos
+
+    def get(data, pos, depth):
+        if depth > 200:
+            raise ValueError("the value is nested too deeply")
+        tag = data[pos:pos + 1]
+        pos += 1
+        if tag == b"N":
+            return None, pos
+        if tag == b"T" or tag == b"F":
+            return tag == b"T", pos
+        if tag == b"i" or tag == b"x" or tag == b"h":
+            digits, pos = text(data, pos)
+            number = int(digits, 16 if tag == b"x" else 10)
+            return (handle(number) if tag == b"h" else number), pos
+        if tag == b"f":
+            digits, pos = text(data, pos)
+            return float(digits), pos
+        if tag == b"j":
+            digits, pos = text(data, pos)
+            items = [int(item) for item in digits.split(b",")]
+            if any(not -limit < item < limit for item in items):
+                raise ValueError("a bad number")
+            return items, pos
+        if tag == b"s" or tag == b"b" or tag == b"y":
+            n, pos = count(data, pos)
+            chunk = data[pos:pos + n]
+            if len(chunk) != n:
+                raise ValueError("a short string")
+            value = chunk.decode("utf-8", "surrogatepass") if tag == b"s" else bytes(chunk) if tag == b"b" else bytearray(chunk)
+            return value, pos + n
+        if tag == b"c":
+            real, pos = typed(data, pos, depth, (float,))
+            imag, pos = typed(data, pos, depth, (float,))
+            return complex(real, imag), pos
+        if tag == b"r":
+            parts = []
+            for _ in range(3):
+                part, pos = typed(data, pos, depth, (int,))
+                parts.append(part)
+            return range(*parts), pos
+        if tag == b"D":
+            digits, pos = typed(data, pos, depth, (str,))
+            return __import__("decimal").Decimal(digits), pos
+        if tag == b"Q":
+            numerator, pos = typed(data, pos, depth, (int,))
+            denominator, pos = typed(data, pos, depth, (int,))
+            return __import__("fractions").Fraction(numerator, denominator), pos
+        if tag in (b"l", b"t", b"S", b"z", b"q", b"I"):
+            n, pos = count(data, pos)
+            items = []
+            for _ in range(n):
+                item, pos = get(data, pos, depth + 1)
+                items.append(item)
+            if tag == b"l":
+                return items, pos
+            if tag == b"t":
+                return tuple(items), pos
+            if tag == b"S":
+                return set(items), pos
+            if tag == b"z":
+                return frozenset(items), pos
+            if tag == b"I":
+                return iter(items), pos
+            return __import__("collections").deque(items), pos
+        if tag in (b"d", b"C", b"o"):
+            n, pos = count(data, pos)
+            result = {} if tag == b"d" else __import__("collections").Counter() if tag == b"C" else __import__("collections").OrderedDict()
+            for _ in range(n):
+                key, pos = get(data, pos, depth + 1)
+                item, pos = get(data, pos, depth + 1)
+                result[key] = item
+            return result, pos
+        raise ValueError("an unknown tag")
+
+    return pack, unpack
+
+
+def _restem_candidate(setup, program, entry, requests, answers):
     # The candidate's process: everything here is the candidate's to change; the judge trusts none of it.
     import builtins
-    import json
     send, receive = _restem_frames()
     null = _os.open("/dev/null", _os.O_RDWR)
     for fd in (0, 1, 2):
@@ -73,117 +253,47 @@ def _restem_candidate(requests, answers):
     keep = sorted({0, 1, 2, requests, answers})
     for low, high in zip(keep, keep[1:] + [1 << 16]):
         _os.closerange(low + 1, high)
-
-    def reply(message):
-        send(answers, json.dumps(message, ensure_ascii=True, allow_nan=True).encode("ascii"))
-
-    first = receive(requests)
-    if first is None:
-        _os._exit(0)
-    job = json.loads(first)
-    namespace = {"__builtins__": builtins}
-    for name, source in (("<setup>", job["setup"]), ("<program>", job["program"])):
-        try:
-            exec(compile(source, name, "exec"), namespace)
-        except MemoryError:
-            reply({"load": ["MEMORY", "the program ran out of memory while loading"]})
-            _os._exit(0)
-        except SyntaxError as exc:
-            reply({"load": ["CRASH", "%s does not compile (line %s): %s" % (name[1:-1], exc.lineno, describe(exc))]})
-            _os._exit(0)
-        except SystemExit as exc:
-            reply({"load": ["CRASH", "the program exited (SystemExit %r) before the tests" % (exc.code,)]})
-            _os._exit(0)
-        except BaseException as exc:
-            reply({"load": ["CRASH", "%s raised %s%s" % ("the program" if name == "<program>" else "the setup code",
-                                                          describe(exc), at_line(exc, name, source))]})
-            _os._exit(0)
-
     handles = []
 
-    def handle(value):
-        handles.append(value)
-        return {"h": len(handles) - 1}
-
-    def encode(value, depth=0):
-        if depth > 100:
-            raise ValueError("the value is nested too deeply")
-        kind = type(value)
-        if value is None or kind is bool or kind is str or kind is float:
-            return value
-        if kind is int:
-            return value if value.bit_length() < 8000 else {"I": format(value, "x")}
-        if kind is list:
-            return [encode(item, depth + 1) for item in value]
-        if kind is tuple:
-            return {"t": [encode(item, depth + 1) for item in value]}
-        if kind is dict:
-            return {"d": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()]}
-        if kind is set or kind is frozenset:
-            return {("s" if kind is set else "f"): [encode(item, depth + 1) for item in value]}
-        if kind is bytes or kind is bytearray:
-            return {("b" if kind is bytes else "y"): value.decode("latin-1")}
-        if kind is complex:
-            return {"c": [value.real, value.imag]}
-        if kind is range:
-            return {"r": [value.start, value.stop, value.step]}
-        library = _sys.modules.get("collections")
-        if library is not None:
-            if kind is library.Counter:
-                return {"C": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()]}
-            if kind is library.OrderedDict:
-                return {"o": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()]}
-            if kind is library.deque:
-                return {"q": [encode(item, depth + 1) for item in value]}
-            if kind is library.defaultdict:
-                return {"d": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()]}
-        decimal = _sys.modules.get("decimal")
-        if decimal is not None and kind is decimal.Decimal:
-            return {"D": str(value)}
-        fractions = _sys.modules.get("fractions")
-        if fractions is not None and kind is fractions.Fraction:
-            return {"F": [value.numerator, value.denominator]}
-        # Subclasses of plain types (named tuples, IntEnum) travel as their base value.
-        for base in (bool, int, float, str, tuple, list, dict, set, frozenset):
+    def other(value):
+        # Subclasses of plain types (named tuples, IntEnum) travel as their base value, iterators
+        # as their items; anything else stays here and the judge gets a handle to it.
+        for base in (int, float, str, bytes, tuple, list, dict, set, frozenset, complex):
             if isinstance(value, base):
-                return encode(base(value), depth)
+                return pack(base(value))
+        kind = type(value)
         if hasattr(kind, "__next__") and hasattr(kind, "__iter__"):
             items = []
             for item in value:
-                items.append(encode(item, depth + 1))
+                items.append(item)
                 if len(items) > 1000000:
                     raise ValueError("the iterator did not end")
-            return {"i": items}
-        return handle(value)
+            return b"I%d:" % len(items) + b"".join(pack(item) for item in items)
+        handles.append(value)
+        return b"h%d;" % (len(handles) - 1)
 
-    def decode(value):
-        kind = type(value)
-        if kind is list:
-            return [decode(item) for item in value]
-        if kind is not dict:
-            return value
-        (tag, payload), = value.items()
-        if tag == "h":
-            return handles[payload]
-        if tag == "I":
-            return int(payload, 16)
-        if tag == "t":
-            return tuple(decode(item) for item in payload)
-        if tag == "d":
-            return {decode(k): decode(v) for k, v in payload}
-        if tag == "s":
-            return {decode(item) for item in payload}
-        if tag == "f":
-            return frozenset(decode(item) for item in payload)
-        if tag == "b":
-            return payload.encode("latin-1")
-        if tag == "y":
-            return bytearray(payload.encode("latin-1"))
-        if tag == "c":
-            return complex(payload[0], payload[1])
-        if tag == "r":
-            return range(*payload)
-        raise ValueError("an argument of kind %r" % tag)
+    pack, unpack = _restem_codec(other, handles.__getitem__)
+
+    def reply(message):
+        send(answers, pack(message))
+
+    namespace = {"__builtins__": builtins}
+    for name, source in (("<setup>", setup), ("<program>", program)):
+        try:
+            exec(compile(source, name, "exec"), namespace)
+        except MemoryError:
+            reply(("load", "MEMORY", "the program ran out of memory while loading"))
+            _os._exit(0)
+        except SyntaxError as exc:
+            reply(("load", "CRASH", "%s does not compile (line %s): %s" % (name[1:-1], exc.lineno, describe(exc))))
+            _os._exit(0)
+        except SystemExit as exc:
+            reply(("load", "CRASH", "the program exited (SystemExit %r) before the tests" % (exc.code,)))
+            _os._exit(0)
+        except BaseException as exc:
+            what = "the program" if name == "<program>" else "the setup code"
+            reply(("load", "CRASH", "%s raised %s%s" % (what, describe(exc), at_line(exc, name, source))))
+            _os._exit(0)
 
     def target(ref):
         if ref[0] == "h":
@@ -202,42 +312,41 @@ def _restem_candidate(requests, answers):
         if name.startswith("__"):
             continue
         if type(value) is type(_sys):
-            names[name] = ["module", value.__name__]
+            names[name] = ("module", value.__name__)
         elif callable(value):
-            names[name] = ["callable"]
+            names[name] = ("callable",)
         else:
             try:
-                names[name] = ["value", encode(value)]
+                pack(value)
+                names[name] = ("value", value)
             except BaseException:
-                names[name] = ["callable"]
-    entry = job["entry"]
+                names[name] = ("callable",)
     try:
-        target(["n", entry]) if entry else None
+        if entry:
+            target(("n", entry))
         reachable = True
     except BaseException:
         reachable = False
-    reply({"names": names, "entry": reachable})
+    reply(("names", names, reachable))
 
     while True:
         message = receive(requests)
         if message is None:
             _os._exit(0)
-        request = json.loads(message)
         try:
-            subject = target(request["ref"])
-            if request["op"] == "call":
-                args = decode(request["args"])
-                kwargs = {k: decode(v) for k, v in request["kwargs"]}
-                result = subject(*args, **kwargs)
+            request = unpack(message)
+            subject = target(request[1])
+            if request[0] == "call":
+                result = subject(*request[2], **request[3])
             else:
-                result = getattr(subject, request["name"])
-            answer = {"ok": encode(result)}
+                result = getattr(subject, request[2])
+            answer = pack(("ok", result))
         except BaseException as exc:
             try:
-                answer = {"raise": [type(exc).__name__, str(exc)[:300]]}
+                answer = pack(("raise", type(exc).__name__, str(exc)[:300]))
             except BaseException:
-                answer = {"raise": ["Exception", "an exception whose text cannot be shown"]}
-        reply(answer)
+                answer = pack(("raise", "Exception", "an exception whose text cannot be shown"))
+        send(answers, answer)
 
 
 def describe(exc):
@@ -270,24 +379,10 @@ def at_line(exc, filename, source):
 
 def _restem_judge():
     import builtins
-    import json
     import time
     read = _os.read
     write = _os.write
     send, receive = _restem_frames()
-
-    requests_read, requests_write = _os.pipe()
-    answers_read, answers_write = _os.pipe()
-    pid = _os.fork()
-    if pid == 0:
-        try:
-            _os.close(requests_write)
-            _os.close(answers_read)
-            _restem_candidate(requests_read, answers_write)
-        finally:
-            _os._exit(0)
-    _os.close(requests_read)
-    _os.close(answers_write)
 
     def read_exact(n):
         parts = []
@@ -309,18 +404,24 @@ def _restem_judge():
             line += chunk
         return line[:-1]
 
-    token = read_line()
-
     def section():
         return read_exact(int(read_exact(12))).decode("utf-8", "surrogateescape")
 
-    setup, prelude, program, test, entry = section(), section(), section(), section(), section()
+    setup, prelude, program, entry = section(), section(), section(), section()
+    # Until the candidate is forked there is nothing to kill, and the token is read only when a
+    # report needs it (the trusted setup code or statement failed).
+    pid = None
+    token = None
 
     def report(kind, reason=""):
-        try:
-            _os.kill(pid, 9)
-        except OSError:
-            pass
+        nonlocal token
+        if token is None:
+            token = read_line()
+        if pid is not None:
+            try:
+                _os.kill(pid, 9)
+            except OSError:
+                pass
         text = " ".join(str(reason).split("\n"))[:1500]
         data = b"\n" + token + b" " + kind.encode() + b" " + text.encode("utf-8", "replace") + b"\n"
         view = memoryview(data)
@@ -339,6 +440,44 @@ def _restem_judge():
 
     class Unsupported(Exception):
         """The tests passed the candidate a value that cannot cross to its process."""
+
+    class Remote:
+        """A function, class or object that lives in the candidate's process; equal only to itself."""
+        __slots__ = ("_ref",)
+
+        def __init__(self, ref):
+            self._ref = ref
+
+        def __call__(self, *args, **kwargs):
+            return exchange(("call", self._ref, list(args), kwargs))
+
+        def __getattr__(self, name):
+            if name.startswith("__"):
+                raise AttributeError(name)
+            return exchange(("getattr", self._ref, name))
+
+        def __repr__(self):
+            return "<the candidate's %s>" % (self._ref[1] if self._ref[0] == "n" else "object")
+
+    def argument(value):
+        # What the tests pass the candidate: plain data, or a handle the candidate gave out.
+        if type(value) is Remote and value._ref[0] == "h":
+            return b"h%d;" % value._ref[1]
+        if type(value) is Remote:
+            raise Unsupported("the tests passed one of the candidate's functions as an argument")
+        raise Unsupported("the tests passed a value of type %s, which cannot reach the candidate" % type(value).__name__)
+
+    pack, unpack = _restem_codec(argument, lambda n: Remote(("h", n)))
+
+    def answer(data):
+        if data is None:
+            raise CandidateGone()
+        try:
+            return unpack(data)
+        except RecursionError:
+            raise BadAnswer("the answer is nested too deeply")
+        except (ValueError, TypeError, IndexError, UnicodeError, OverflowError, ArithmeticError) as exc:
+            raise BadAnswer(describe(exc))
 
     def gone():
         # How the candidate's process ended: (report kind, reason). One that closed its pipe but
@@ -364,145 +503,29 @@ def _restem_judge():
             return "CRASH", "the program was killed by signal %d" % signal
         return "CRASH", "the program's process exited with status %d" % _os.WEXITSTATUS(status)
 
-    def exchange(message):
+    def exchange(request):
+        data = pack(request)
         try:
-            send(requests_write, json.dumps(message, ensure_ascii=True, allow_nan=True).encode("ascii"))
+            send(requests_write, data)
         except OSError:
             raise CandidateGone()
-        data = receive(answers_read)
-        if data is None:
-            raise CandidateGone()
-        try:
-            answer = json.loads(data)
-        except (ValueError, RecursionError):
-            raise BadAnswer("the answer is not readable")
-        if type(answer) is not dict:
-            raise BadAnswer("the answer is not readable")
-        return answer
-
-    class Remote:
-        """A function, class or object that lives in the candidate's process."""
-        __slots__ = ("_ref",)
-
-        def __init__(self, ref):
-            object.__setattr__(self, "_ref", ref)
-
-        def __call__(self, *args, **kwargs):
-            return answer_of(exchange({"op": "call", "ref": self._ref, "args": encode(list(args)),
-                                       "kwargs": [[k, encode(v)] for k, v in kwargs.items()]}))
-
-        def __getattr__(self, name):
-            if name.startswith("__"):
-                raise AttributeError(name)
-            return answer_of(exchange({"op": "getattr", "ref": self._ref, "name": name}))
-
-        def __repr__(self):
-            return "<the candidate's %s>" % (self._ref[1] if self._ref[0] == "n" else "object")
-
-    def answer_of(answer):
-        if "ok" in answer:
-            try:
-                return decode(answer["ok"], 0)
-            except RecursionError:
-                raise BadAnswer("the answer is nested too deeply")
-        if "raise" in answer:
-            name, message = answer["raise"]
+        reply = answer(receive(answers_read))
+        if type(reply) is tuple and len(reply) == 2 and reply[0] == "ok":
+            return reply[1]
+        if type(reply) is tuple and len(reply) == 3 and reply[0] == "raise" and type(reply[1]) is str and type(reply[2]) is str:
+            name, message = reply[1], reply[2]
             if name == "MemoryError":
                 raise MemoryError(message)
-            cls = getattr(builtins, str(name), None)
+            cls = getattr(builtins, name, None)
             if type(cls) is type and issubclass(cls, Exception) and cls.__module__ == "builtins":
                 try:
-                    raise cls(message)
+                    error = cls(message)
                 except TypeError:
-                    pass
+                    error = None
+                if error is not None:
+                    raise error
             raise CandidateError("%s: %s" % (name, message))
-        raise BadAnswer("the answer is not readable")
-
-    exact = {bool, int, float, str}
-
-    def decode(value, depth):
-        # Only true built-in values (and handles) come out: nothing here runs candidate code.
-        if depth > 200:
-            raise BadAnswer("the answer is nested too deeply")
-        kind = type(value)
-        if value is None or kind in exact:
-            return value
-        if kind is list:
-            return [decode(item, depth + 1) for item in value]
-        if kind is not dict or len(value) != 1:
-            raise BadAnswer("the answer is not plain data")
-        (tag, payload), = value.items()
-        if tag == "h" and type(payload) is int:
-            return Remote(["h", payload])
-        if tag == "I" and type(payload) is str:
-            return int(payload, 16)
-        if tag == "b" and type(payload) is str:
-            return payload.encode("latin-1")
-        if tag == "y" and type(payload) is str:
-            return bytearray(payload.encode("latin-1"))
-        if tag == "D" and type(payload) is str:
-            import decimal
-            return decimal.Decimal(payload)
-        if type(payload) is not list:
-            raise BadAnswer("the answer is not plain data")
-        items = [decode(item, depth + 1) for item in payload]
-        if tag == "t":
-            return tuple(items)
-        if tag == "s":
-            return set(items)
-        if tag == "f":
-            return frozenset(items)
-        if tag == "i":
-            return iter(items)
-        if tag == "q":
-            import collections
-            return collections.deque(items)
-        if tag in ("c", "r", "F"):
-            if not all(type(item) in (int, float) for item in items):
-                raise BadAnswer("the answer is not plain data")
-            if tag == "c" and len(items) == 2:
-                return complex(items[0], items[1])
-            if tag == "r" and len(items) == 3 and all(type(item) is int for item in items):
-                return range(*items)
-            if tag == "F" and len(items) == 2 and all(type(item) is int for item in items):
-                import fractions
-                return fractions.Fraction(items[0], items[1])
-            raise BadAnswer("the answer is not plain data")
-        if tag in ("d", "C", "o"):
-            if not all(type(item) is list and len(item) == 2 for item in items):
-                raise BadAnswer("the answer is not plain data")
-            if tag == "d":
-                return {k: v for k, v in items}
-            import collections
-            return (collections.Counter if tag == "C" else collections.OrderedDict)((k, v) for k, v in items)
-        raise BadAnswer("the answer is not plain data")
-
-    def encode(value, depth=0):
-        # The tests' arguments, as the candidate's process reads them.
-        if depth > 100:
-            raise Unsupported("an argument is nested too deeply")
-        kind = type(value)
-        if value is None or kind in exact:
-            return value if kind is not int or value.bit_length() < 8000 else {"I": format(value, "x")}
-        if kind is list:
-            return [encode(item, depth + 1) for item in value]
-        if kind is tuple:
-            return {"t": [encode(item, depth + 1) for item in value]}
-        if kind is dict:
-            return {"d": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()]}
-        if kind is set or kind is frozenset:
-            return {("s" if kind is set else "f"): [encode(item, depth + 1) for item in value]}
-        if kind is bytes or kind is bytearray:
-            return {("b" if kind is bytes else "y"): value.decode("latin-1")}
-        if kind is complex:
-            return {"c": [value.real, value.imag]}
-        if kind is range:
-            return {"r": [value.start, value.stop, value.step]}
-        if kind is Remote:
-            if value._ref[0] != "h":
-                raise Unsupported("the tests passed one of the candidate's functions as an argument")
-            return {"h": value._ref[1]}
-        raise Unsupported("the tests passed a value of type %s, which cannot reach the candidate" % kind.__name__)
+        raise BadAnswer("an answer of the wrong shape")
 
     def compile_or_report(source, filename, kind, what):
         try:
@@ -513,73 +536,71 @@ def _restem_judge():
 
     setup_code = compile_or_report(setup, "<setup>", "BADTEST", "the setup code")
     prelude_code = compile_or_report(prelude, "<statement>", "BADTEST", "the problem statement")
+    # As in the public HumanEval harness (exec in a fresh dict): __name__ is not "__main__".
+    # The statement's own definitions (HumanEval helpers such as `poly`) are trusted: the judge's copies.
+    namespace = {"__builtins__": builtins}
+    for code, what in ((setup_code, "the setup code"), (prelude_code, "the problem statement")):
+        try:
+            exec(code, namespace)
+        except BaseException as exc:
+            report("BADTEST", what + " raised " + describe(exc))
+
+    requests_read, requests_write = _os.pipe()
+    answers_read, answers_write = _os.pipe()
+    pid = _os.fork()
+    if pid == 0:
+        try:
+            _os.close(requests_write)
+            _os.close(answers_read)
+            _restem_candidate(setup, program, entry, requests_read, answers_write)
+        finally:
+            _os._exit(0)
+    _os.close(requests_read)
+    _os.close(answers_write)
+
+    # Secret from here on: the candidate was forked before any of it was read.
+    token = read_line()
+    test = section()
     test_code = compile_or_report(test, "<test>", "BADTEST", "the test code")
 
-    # The candidate loads its program while the judge prepares the tests' namespace.
     try:
-        send(requests_write, json.dumps({"setup": setup, "program": program, "entry": entry},
-                                        ensure_ascii=True).encode("ascii"))
-    except OSError:
-        report(*gone())
-
-    # As in the public HumanEval harness (exec in a fresh dict): __name__ is not "__main__".
-    namespace = {"__builtins__": builtins}
-    try:
-        exec(setup_code, namespace)
-    except BaseException as exc:
-        report("BADTEST", "the setup code raised " + describe(exc))
-
-    loaded = receive(answers_read)
-    if loaded is None:
+        loaded = answer(receive(answers_read))
+    except CandidateGone:
         kind, reason = gone()
         report(kind, reason + " while loading" if kind == "CRASH" else reason)
-    try:
-        loaded = json.loads(loaded)
-    except (ValueError, RecursionError):
+    except BadAnswer:
         loaded = None
-    if type(loaded) is not dict:
-        report("CRASH", "the program's process answered with something unreadable")
-    load_error = loaded.get("load")
-    if load_error is not None:
-        if type(load_error) is list and len(load_error) == 2 and load_error[0] in ("CRASH", "MEMORY") and type(load_error[1]) is str:
-            report(load_error[0], load_error[1])
-        report("CRASH", "the program's process answered with something unreadable")
-    if type(loaded.get("names")) is not dict:
+    if type(loaded) is tuple and len(loaded) == 3 and loaded[0] == "load" and loaded[1] in ("CRASH", "MEMORY") and type(loaded[2]) is str:
+        report(loaded[1], loaded[2])
+    if not (type(loaded) is tuple and len(loaded) == 3 and loaded[0] == "names" and type(loaded[1]) is dict):
         report("CRASH", "the program's process answered with something unreadable")
 
     # Names of the program the tests may use (MBPP asserts call the function by name), never
-    # shadowing a builtin or a name the setup code defined; modules are the judge's own imports.
-    for name, description in loaded["names"].items():
+    # shadowing a builtin or a name the setup code or the statement defined; modules are the
+    # judge's own imports.
+    for name, description in loaded[1].items():
         if type(name) is not str or not name.isidentifier() or name in namespace or hasattr(builtins, name):
             continue
-        if type(description) is not list or not description:
+        if type(description) is not tuple or not description:
             continue
         if description[0] == "module" and len(description) == 2 and type(description[1]) is str:
             try:
-                namespace[name] = __import__(description[1])
+                module = __import__(description[1])
                 for part in description[1].split(".")[1:]:
-                    namespace[name] = getattr(namespace[name], part)
+                    module = getattr(module, part)
+                namespace[name] = module
             except BaseException:
                 pass
         elif description[0] == "value" and len(description) == 2:
-            try:
-                namespace[name] = decode(description[1], 0)
-            except BaseException:
-                pass
+            namespace[name] = description[1]
         else:
-            namespace[name] = Remote(["n", name])
-
-    # The statement's own definitions (HumanEval helpers such as `poly`) are trusted: the judge's copies.
-    try:
-        exec(prelude_code, namespace)
-    except BaseException as exc:
-        report("BADTEST", "the problem statement raised " + describe(exc))
+            namespace[name] = Remote(("n", name))
 
     candidate = None
     if entry:
-        if loaded.get("entry") is not True:
+        if loaded[2] is not True:
             report("FAIL", "the entry point %r is not defined" % entry)
-        candidate = Remote(["n", entry])
+        candidate = Remote(("n", entry))
         namespace[entry] = candidate
 
     def run_tests(step):
