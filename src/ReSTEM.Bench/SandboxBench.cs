@@ -51,6 +51,9 @@ internal static class SandboxBench
         var verifier = new FunctionTestVerifier(sandbox);
         // The same harness and input the verifier sends into the sandbox.
         var harnessInput = PythonHarness.FunctionInput(PythonHarness.NewToken(), "", Candidate.Question, Candidate.Question + Completion, Candidate.Tests!.Test!, Candidate.Tests.EntryPoint!);
+        // The judge bare starts from its compiled form, as it does in the sandbox (one compilation per sandbox).
+        var compiledHarness = Path.Combine(Path.GetTempPath(), $"restem-harness-{Environment.ProcessId}.marshal");
+        Compile(PythonHarness.FunctionSource, compiledHarness);
         // The public HumanEval harness's way: program, tests and check() in one plain interpreter.
         var plain = Candidate.Question + Completion + Candidate.Tests.Test + $"\ncheck({Candidate.Tests.EntryPoint})\nprint(' PASS')\n";
         var workloads = new (string Name, Func<Task> Ours, Func<Task> Baseline)[]
@@ -59,7 +62,7 @@ internal static class SandboxBench
                 async () => Expect(await sandbox.RunAsync(new ProgramRun { Source = "pass" }, CancellationToken.None), r => r.Outcome == ProgramOutcome.Exited && r.ExitCode == 0),
                 () => Bare(["-I", "-c", "pass"], [])),
             ("HumanEval-style candidate: judge and candidate processes, bare vs one plain process, bare",
-                () => Bare(["-I", "-c", PythonHarness.FunctionSource], harnessInput),
+                () => Bare(["-I", "-c", $"import marshal\nexec(marshal.loads(open('{compiledHarness}', 'rb').read()))"], harnessInput),
                 () => Bare(["-I", "-c", plain], [], expectPass: true)),
             ("HumanEval-style candidate: `FunctionTestVerifier` in the sandbox vs one plain process, bare",
                 async () => Expect(await verifier.VerifyAsync(Candidate, Completion, CancellationToken.None), r => r.Verdict == Verdict.Passed),
@@ -90,6 +93,7 @@ internal static class SandboxBench
                     $"| {name} | {mode} | {b:F1} | {s:F1} | {1000 * parallel / s:F1} | {1000 * parallel / b:F1} | {b / s:F2}x |"));
             }
         }
+        File.Delete(compiledHarness);
         return 0;
     }
 
@@ -125,6 +129,23 @@ internal static class SandboxBench
         if (process.ExitCode != 0 || ((expectPass || stdin.Length > 0) && !(await stdout).Contains(" PASS", StringComparison.Ordinal)))
         {
             throw new InvalidOperationException("the bare run failed: " + await stderr);
+        }
+    }
+
+    private static void Compile(string source, string path)
+    {
+        var info = new ProcessStartInfo(Python) { RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var argument in new[] { "-I", "-c", $"import marshal,sys\nopen('{path}', 'wb').write(marshal.dumps(compile(sys.stdin.read(), '/tmp/main.py', 'exec')))" })
+        {
+            info.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(info)!;
+        process.StandardInput.Write(source);
+        process.StandardInput.Close();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException("could not compile the harness");
         }
     }
 
