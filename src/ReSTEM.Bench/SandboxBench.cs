@@ -21,7 +21,7 @@ internal static class SandboxBench
     private const string Python = "/usr/bin/python3";
 
     // A typical HumanEval-style candidate: prompt (signature + docstring), completion, tests with check().
-    private static readonly Problem Candidate = new()
+    internal static readonly Problem Candidate = new()
     {
         Id = "bench/running_max",
         Question = "from typing import List\n\n\ndef running_max(numbers: List[int]) -> List[int]:\n    \"\"\" From a list of integers, return the list of running maxima.\n    >>> running_max([1, 3, 2, 5])\n    [1, 3, 3, 5]\n    \"\"\"\n",
@@ -37,13 +37,13 @@ internal static class SandboxBench
         },
     };
 
-    private const string Completion = "    result = []\n    best = None\n    for n in numbers:\n        best = n if best is None else max(best, n)\n        result.append(best)\n    return result\n";
+    internal const string Completion = "    result = []\n    best = None\n    for n in numbers:\n        best = n if best is None else max(best, n)\n        result.append(best)\n    return result\n";
 
     public static int Run(string[] args)
     {
-        var seconds = Option(args, "--seconds", 3.0);
-        var rounds = (int)Option(args, "--rounds", 5);
-        var slots = (int)Option(args, "--slots", Environment.ProcessorCount);
+        var seconds = BenchArguments.Number(args, "--seconds", 3.0);
+        var rounds = (int)BenchArguments.Number(args, "--rounds", 5);
+        var slots = (int)BenchArguments.Number(args, "--slots", Environment.ProcessorCount);
         using var sandbox = SandboxFactory.Create(new SandboxOptions { Slots = slots });
         Console.WriteLine($"# sandbox benchmark: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.MachineName}, {Environment.ProcessorCount} cores, {Describe()}");
         Console.WriteLine($"# {seconds} s per measurement, {rounds} alternating rounds, median shown; slots = {slots}; cgroup {sandbox.Report.CgroupVersion}, user namespace {sandbox.Report.UserNamespace}");
@@ -161,12 +161,6 @@ internal static class SandboxBench
     {
         values.Sort();
         return values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
-    }
-
-    private static double Option(string[] args, string name, double fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     private static string Describe()

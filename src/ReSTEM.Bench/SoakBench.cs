@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using ReSTEM.Core.Problems;
 using ReSTEM.Core.Verification;
 using ReSTEM.Core.Verification.Code;
 using ReSTEM.Sandbox;
@@ -18,20 +17,6 @@ namespace ReSTEM.Bench;
 /// </summary>
 internal static class SoakBench
 {
-    private static readonly Problem Candidate = new()
-    {
-        Id = "soak/running_max",
-        Question = "def running_max(numbers):\n    \"\"\"Return the list of running maxima.\"\"\"\n",
-        Tests = new CodeTests
-        {
-            Style = CodeTestStyle.Function,
-            EntryPoint = "running_max",
-            PrependQuestion = true,
-            Test = "def check(candidate):\n    assert candidate([]) == []\n    assert candidate([1, 3, 2, 5]) == [1, 3, 3, 5]\n    assert candidate([4, 3]) == [4, 4]\n",
-        },
-    };
-
-    private const string Right = "    out = []\n    for n in numbers:\n        out.append(n if not out else max(out[-1], n))\n    return out\n";
     private const string Wrong = "    return sorted(numbers)\n";
     private const string ForkBomb = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n";
 
@@ -47,9 +32,9 @@ internal static class SoakBench
 
     public static int Run(string[] args)
     {
-        var runs = (long)Option(args, "--runs", 100_000);
-        var slots = (int)Option(args, "--slots", 2 * Environment.ProcessorCount);
-        var interval = TimeSpan.FromSeconds(Option(args, "--interval", 60));
+        var runs = (long)BenchArguments.Number(args, "--runs", 100_000);
+        var slots = (int)BenchArguments.Number(args, "--slots", 2 * Environment.ProcessorCount);
+        var interval = TimeSpan.FromSeconds(BenchArguments.Number(args, "--interval", 60));
         var options = new SandboxOptions { Slots = slots, MaxProcesses = 32, CgroupName = "restem-soak" };
         var sandbox = SandboxFactory.Create(options);
         var verifier = new FunctionTestVerifier(sandbox, new FunctionTestOptions { Timeout = TimeSpan.FromSeconds(5) });
@@ -116,9 +101,9 @@ internal static class SoakBench
         switch (kind)
         {
             case "judge-pass":
-                return (await verifier.VerifyAsync(Candidate, Right, CancellationToken.None)).Verdict == Verdict.Passed;
+                return (await verifier.VerifyAsync(SandboxBench.Candidate, SandboxBench.Completion, CancellationToken.None)).Verdict == Verdict.Passed;
             case "judge-fail":
-                return (await verifier.VerifyAsync(Candidate, Wrong, CancellationToken.None)).Verdict == Verdict.Failed;
+                return (await verifier.VerifyAsync(SandboxBench.Candidate, Wrong, CancellationToken.None)).Verdict == Verdict.Failed;
         }
         var run = kind switch
         {
@@ -146,11 +131,5 @@ internal static class SoakBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {elapsed:hh\\:mm\\:ss} | {done} | {rate:F1} | {self.WorkingSet64 / (1 << 20)} | {fds} | {self.Threads.Count} | {ProcessTree.Descendants(Environment.ProcessId).Count} | {zombies} | {unexpected} |"));
         return zombies;
-    }
-
-    private static double Option(string[] args, string name, double fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

@@ -13,8 +13,8 @@ internal static class StorageBench
 {
     public static int Run(string[] args)
     {
-        var rows = (int)Option(args, "--rows", 1_000_000);
-        var partRows = (int)Option(args, "--part-rows", 512);
+        var rows = (int)BenchArguments.Number(args, "--rows", 1_000_000);
+        var partRows = (int)BenchArguments.Number(args, "--part-rows", 512);
         var dir = args.SkipWhile(a => a != "--dir").Skip(1).FirstOrDefault() ?? Path.Combine(Path.GetTempPath(), "restem-storage-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Console.WriteLine($"# storage benchmark: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {rows:N0} rows in parts of {partRows}, folder {dir}");
         var layout = new RunLayout(dir);
@@ -76,11 +76,5 @@ internal static class StorageBench
         {
             if (!args.Contains("--keep")) Directory.Delete(dir, recursive: true);
         }
-    }
-
-    private static double Option(string[] args, string name, double fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
     }
 }
