@@ -12,6 +12,12 @@ internal static partial class Native
     public const int Sigkill = 9;
     public const int Esrch = 3;
     public const int Enosys = 38;
+    public const int Eintr = 4;
+    public const int Echild = 10;
+    public const int PrSetChildSubreaper = 36;
+    public const int PPidfd = 3;
+    public const int WNohang = 1;
+    public const int WExited = 4;
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int pipe2(Span<int> fds, int flags);
@@ -39,6 +45,13 @@ internal static partial class Native
 
     [LibraryImport("libc")]
     public static partial uint geteuid();
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
+    /// <summary>waitid(2); <paramref name="info"/> is a siginfo_t (128 bytes).</summary>
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int waitid(int idType, int id, Span<byte> info, int options);
 
     /// <summary>The errno of the last failed call, as .NET recorded it.</summary>
     public static int Errno => Marshal.GetLastPInvokeError();

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace ReSTEM.Sandbox.Linux;
 
 /// <summary>
@@ -17,14 +15,8 @@ namespace ReSTEM.Sandbox.Linux;
 /// .NET's back would lose its exit status).
 /// </para>
 /// </summary>
-internal static partial class OrphanReaper
+internal static class OrphanReaper
 {
-    private const int PrSetChildSubreaper = 36;
-    private const int PPidfd = 3;
-    private const int WNohang = 1;
-    private const int WExited = 4;
-    private const int Echild = 10;
-    private const int Eintr = 4;
     private static readonly TimeSpan s_giveUpAfter = TimeSpan.FromMinutes(2);
     private static readonly List<Watched> s_watched = [];
     private static readonly Lock s_lock = new();
@@ -50,7 +42,7 @@ internal static partial class OrphanReaper
         {
             return s_subreaper > 0;
         }
-        var ok = prctl(PrSetChildSubreaper, 1, 0, 0, 0) == 0;
+        var ok = Native.prctl(Native.PrSetChildSubreaper, 1, 0, 0, 0) == 0;
         Interlocked.CompareExchange(ref s_subreaper, ok ? 1 : -1, 0);
         return ok;
     }
@@ -101,27 +93,21 @@ internal static partial class OrphanReaper
         while (true)
         {
             info.Clear();
-            if (waitid(PPidfd, process.Fd, info, WExited | WNohang) == 0)
+            if (Native.waitid(Native.PPidfd, process.Fd, info, Native.WExited | Native.WNohang) == 0)
             {
                 // si_pid (offset 16 of siginfo_t on Linux) is 0 while our child still runs.
                 return BitConverter.ToInt32(info[16..20]) != 0;
             }
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno == Eintr)
+            var errno = Native.Errno;
+            if (errno == Native.Eintr)
             {
                 continue;
             }
             // ECHILD: not our child. Still someone else's (alive, or a zombie of bubblewrap's),
             // or reaped by its own parent already: then it no longer exists at all.
-            return errno != Echild || !process.Exists();
+            return errno != Native.Echild || !process.Exists();
         }
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int waitid(int idType, int id, Span<byte> info, int options);
 
     private sealed record Watched(PidHandle Process, long Since);
 }
