@@ -8,6 +8,7 @@ namespace ReSTEM.Storage.Runs;
 /// iter-&lt;i&gt;/train.parquet         D_i, sealed at the barrier
 /// iter-&lt;i&gt;/checkpoint/           model.safetensors + config.json + tokenizer files (iter-0: the base model)
 /// iter-&lt;i&gt;/eval.parquet          per-problem evaluation; metrics.json beside it
+/// baseline-sft/                   the SFT-on-human-solutions baseline (<see cref="SftBaseline"/>): train.parquet, checkpoint/, eval.parquet, metrics.json
 /// </code>
 /// </summary>
 public sealed class RunLayout
@@ -18,6 +19,13 @@ public sealed class RunLayout
         Root = Path.GetFullPath(root);
     }
 
+    /// <summary>
+    /// The iteration number of the SFT baseline (fine-tuned from the base model on the train split's
+    /// human solutions): its manifest record, its rows' <c>iteration</c> column and its folder
+    /// <c>baseline-sft</c> use it, so it never mixes with the ReST-EM iterations 0..N.
+    /// </summary>
+    public const int SftBaseline = -1;
+
     /// <summary>The run folder.</summary>
     public string Root { get; }
 
@@ -27,8 +35,9 @@ public sealed class RunLayout
     /// <summary>Where damaged files are moved by <c>--quarantine</c>.</summary>
     public string Quarantine => Path.Combine(Root, "quarantine");
 
-    /// <summary><c>iter-&lt;i&gt;</c>.</summary>
-    public string Iteration(int iteration) => Path.Combine(Root, $"iter-{iteration}");
+    /// <summary><c>iter-&lt;i&gt;</c>, or <c>baseline-sft</c> for <see cref="SftBaseline"/>.</summary>
+    public string Iteration(int iteration) =>
+        Path.Combine(Root, iteration == SftBaseline ? "baseline-sft" : $"iter-{iteration}");
 
     /// <summary><c>iter-&lt;i&gt;/samples</c>.</summary>
     public string Samples(int iteration) => Path.Combine(Iteration(iteration), "samples");
