@@ -3,6 +3,7 @@ using ReSTEM.Core.Datasets;
 using ReSTEM.Host.Commands;
 using ReSTEM.Host.Configuration;
 using ReSTEM.Host.Hosting;
+using ReSTEM.Host.Logging;
 using ReSTEM.Sandbox;
 using ReSTEM.Storage.Files;
 
@@ -73,6 +74,15 @@ public static class Program
     {
         var root = new RootCommand("ReSTEM.Actors: ReST-EM self-training of language models on problems a program can check.");
 
+        var logFormat = new Option<LogFormat>("--log-format")
+        {
+            Description = "text (default) or json: one JSON object a line with time, level, category, message (and run_id, iteration, phase during a run)",
+            Recursive = true,
+            DefaultValueFactory = _ => LogFormat.Text,
+        };
+        logFormat.AcceptOnlyFromAmong("text", "json");
+        root.Options.Add(logFormat);
+
         var config = new Option<string>("--config") { Description = "HOCON configuration file (e.g. hocon/tiny.conf)", Required = true };
         var set = new Option<string[]>("--set") { Description = "override one key: --set restem.iterations=2 (repeatable)", AllowMultipleArgumentsPerToken = false };
         var runDir = new Option<string?>("--run-dir") { Description = "run folder (default: runs-dir/run-name from the configuration)" };
@@ -80,12 +90,14 @@ public static class Program
         var quarantine = new Option<bool>("--quarantine") { Description = "move damaged or foreign files of the run folder to its quarantine/ folder and redo what they held" };
 
         var run = new Command("run", "start a run, or carry on the run already in its folder") { config, set, runDir, verbose, quarantine };
-        run.SetAction((result, _) => RunCommand.RunAsync(result.GetValue(config), result.GetValue(set) ?? [], result.GetValue(runDir), result.GetValue(verbose), result.GetValue(quarantine), shutdown));
+        run.SetAction((result, _) => WithLogs(result, logFormat, result.GetValue(verbose), logs =>
+            RunCommand.RunAsync(result.GetValue(config), result.GetValue(set) ?? [], result.GetValue(runDir), result.GetValue(verbose), result.GetValue(quarantine), logs, shutdown)));
         root.Subcommands.Add(run);
 
         var dir = new Argument<string>("DIR") { Description = "the run folder" };
         var resume = new Command("resume", "carry on a stopped run with the configuration stored in its run.json") { dir, set, verbose, quarantine };
-        resume.SetAction((result, _) => RunCommand.ResumeAsync(result.GetValue(dir)!, result.GetValue(set) ?? [], result.GetValue(verbose), result.GetValue(quarantine), shutdown));
+        resume.SetAction((result, _) => WithLogs(result, logFormat, result.GetValue(verbose), logs =>
+            RunCommand.ResumeAsync(result.GetValue(dir)!, result.GetValue(set) ?? [], result.GetValue(verbose), result.GetValue(quarantine), logs, shutdown)));
         root.Subcommands.Add(resume);
 
         var task = new Option<string>("--task") { Description = "gsm8k, math, humaneval, mbpp, apps, arithmetic or code", Required = true };
@@ -98,11 +110,27 @@ public static class Program
         var summary = new Option<string?>("--summary") { Description = "also write the summary as JSON to this file" };
         var quiet = new Option<bool>("--quiet") { Description = "no progress lines" };
         var grade = new Command("grade", "score completions that any system produced, with the project's verifiers") { task, input, output, problems, parallel, timeout, skipBad, summary, quiet };
-        grade.SetAction((result, _) => GradeCommand.RunAsync(new GradeCommand.Request(
+        grade.SetAction((result, _) => WithLogs(result, logFormat, false, logs => GradeCommand.RunAsync(new GradeCommand.Request(
             result.GetValue(task)!, result.GetValue(input)!, result.GetValue(output)!, result.GetValue(problems), result.GetValue(parallel),
-            result.GetValue(timeout), result.GetValue(skipBad), result.GetValue(summary), result.GetValue(quiet)), shutdown));
+            result.GetValue(timeout), result.GetValue(skipBad), result.GetValue(summary), result.GetValue(quiet)), logs, shutdown)));
         root.Subcommands.Add(grade);
 
+        var checkpoint = new Option<string>("--checkpoint") { Description = "checkpoint folder: a run's iter-<i>/checkpoint or a Hugging Face model folder", Required = true };
+        var evalConfig = new Option<string>("--config") { Description = "HOCON configuration file naming the task, its data and the evaluation settings", Required = true };
+        var evalOutput = new Option<string>("--output") { Description = "output folder for eval.parquet and metrics.json", Required = true };
+        var evalIteration = new Option<int?>("--iteration") { Description = "iteration the rows carry and whose sampling seeds are drawn (default: i of an iter-<i>/checkpoint folder, else 0)" };
+        var eval = new Command("eval", "evaluate a checkpoint on the configured task's test split: pass@1 (greedy), pass@k and maj@k, per difficulty")
+            { checkpoint, evalConfig, set, evalOutput, evalIteration };
+        eval.SetAction((result, _) => WithLogs(result, logFormat, false, logs => EvalCommand.RunAsync(new EvalCommand.Request(
+            result.GetValue(checkpoint)!, result.GetValue(evalConfig), result.GetValue(set) ?? [], result.GetValue(evalOutput)!, result.GetValue(evalIteration)), logs, shutdown)));
+        root.Subcommands.Add(eval);
+
         return root;
+    }
+
+    private static async Task<int> WithLogs(ParseResult result, Option<LogFormat> format, bool verbose, Func<Logs, Task<int>> command)
+    {
+        using var logs = new Logs(result.GetValue(format), verbose);
+        return await command(logs);
     }
 }

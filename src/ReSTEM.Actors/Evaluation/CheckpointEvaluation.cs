@@ -27,6 +27,19 @@ public sealed class CheckpointEvaluation
     public async Task<IReadOnlyDictionary<string, double>> RunAsync(
         int iteration, ICompletionGenerator generator, IProgress<(string Part, int Done, int Total)>? progress, CancellationToken cancellationToken)
     {
+        var (rows, metrics) = await ScoreAsync(iteration, generator, progress, cancellationToken).ConfigureAwait(false);
+        await _run.Tables.WriteEvaluationAsync(iteration, rows, metrics, cancellationToken).ConfigureAwait(false);
+        return metrics;
+    }
+
+    /// <summary>
+    /// Scores <paramref name="generator"/> as iteration <paramref name="iteration"/>'s policy
+    /// (the iteration picks the sampling seeds, so a checkpoint scored again gets the same
+    /// samples) and returns the rows of eval.parquet and the metrics, without writing them.
+    /// </summary>
+    public async Task<(IReadOnlyList<EvalRow> Rows, IReadOnlyDictionary<string, double> Metrics)> ScoreAsync(
+        int iteration, ICompletionGenerator generator, IProgress<(string Part, int Done, int Total)>? progress, CancellationToken cancellationToken)
+    {
         var options = _run.Options.Evaluation;
         var seed = _run.Options.Seed + 7_000_003L * (iteration + 1);
         var rows = new List<EvalRow>();
@@ -50,8 +63,7 @@ public sealed class CheckpointEvaluation
             Merge(metrics, MetricsCalculator.Greedy(validation.Select(s => s.ToOutcome()).ToList(), "val_"));
         }
 
-        await _run.Tables.WriteEvaluationAsync(iteration, rows, metrics, cancellationToken).ConfigureAwait(false);
-        return metrics;
+        return (rows, metrics);
 
         IProgress<(int Done, int Total)>? Report(string part) =>
             progress is null ? null : new SynchronousProgress<(int Done, int Total)>(p => progress.Report((part, p.Done, p.Total)));

@@ -4,7 +4,6 @@ using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using ReSTEM.Actors.Grading;
 using ReSTEM.Actors.Hosting;
 using ReSTEM.Actors.Verification;
@@ -12,6 +11,7 @@ using ReSTEM.Core.Datasets;
 using ReSTEM.Core.Options;
 using ReSTEM.Host.Configuration;
 using ReSTEM.Host.Hosting;
+using ReSTEM.Host.Logging;
 using ReSTEM.Host.Tasks;
 
 namespace ReSTEM.Host.Commands;
@@ -27,12 +27,14 @@ namespace ReSTEM.Host.Commands;
 /// </summary>
 public static class GradeCommand
 {
+    private const string Category = "restem.grade";
+
     /// <summary>What the command was asked.</summary>
     public sealed record Request(
         string Task, string Input, string Output, string? Problems, int Parallelism, double TimeoutSeconds, bool SkipBadRows, string? Summary, bool Quiet);
 
     /// <summary>Runs the grading job; returns the exit code.</summary>
-    public static async Task<int> RunAsync(Request request, ProcessShutdown shutdown)
+    public static async Task<int> RunAsync(Request request, Logs logs, ProcessShutdown shutdown)
     {
         if (!ProblemReaders.Tasks.Contains(request.Task))
             throw new ConfigurationError($"--task {request.Task}: unknown task; known: {string.Join(", ", ProblemReaders.Tasks)}");
@@ -54,12 +56,12 @@ public static class GradeCommand
         {
             throw new ConfigurationError(e.Message, e);
         }
-        await using var verifier = GradeVerifiers.Create(request.Task, verification, message => System.Console.Error.WriteLine($"warning: {message}"));
+        await using var verifier = GradeVerifiers.Create(request.Task, verification, message => logs.Create(Category).Warning(message));
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton<IHostLifetime>(shutdown);
-        builder.Services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-        builder.Services.AddAkka("restem-grade", (akka, _) => akka.WithVerifierPool(verifier.Value, verification));
+        logs.AddTo(builder.Services);
+        builder.Services.AddAkka("restem-grade", (akka, _) => akka.WithLogs().WithVerifierPool(verifier.Value, verification));
         using var host = builder.Build();
         await host.StartAsync(cancel);
         try
@@ -74,9 +76,9 @@ public static class GradeCommand
             });
 
             var scan = await runner.ScanAsync(input, cancel);
-            System.Console.Error.WriteLine($"grading {scan.Rows} rows of {request.Input} as {request.Task} with {verification.EffectiveParallelism} verifiers"
+            logs.Notice(Category, $"grading {scan.Rows} rows of {request.Input} as {request.Task} with {verification.EffectiveParallelism} verifiers"
                 + (scan.BadRows > 0 ? $" ({scan.BadRows} malformed rows will be set aside)" : ""));
-            var progress = request.Quiet ? null : new ThrottledProgress(TimeSpan.FromSeconds(2));
+            var progress = request.Quiet ? null : new ThrottledProgress(TimeSpan.FromSeconds(2), line => logs.Notice(Category, line));
             var result = await runner.GradeAsync(input, scan, request.Output, ProblemReaders.IsMath(request.Task), progress, cancel);
             progress?.Final();
             System.Console.Out.Write(Describe(result));
@@ -87,7 +89,7 @@ public static class GradeCommand
             }
             if (result.Summary.Unverified > 0)
             {
-                System.Console.Error.WriteLine($"error: {result.Summary.Unverified} of {result.Summary.Rows} rows could not be verified (verdict sandbox_error: "
+                logs.Create(Category).Error($"{result.Summary.Unverified} of {result.Summary.Rows} rows could not be verified (verdict sandbox_error: "
                     + "the verifier or the problem's gold data failed, not the candidate; each row's 'reason' says why). Their reward 0 is no judgement.");
                 return 1;
             }
@@ -95,7 +97,7 @@ public static class GradeCommand
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            System.Console.Error.WriteLine($"stopped on {shutdown.Reason}; no output was written");
+            logs.Notice(Category, $"stopped on {shutdown.Reason}; no output was written");
             return 0;
         }
         finally
@@ -125,7 +127,7 @@ public static class GradeCommand
         return string.Join("\n", lines) + "\n";
     }
 
-    private sealed class ThrottledProgress(TimeSpan interval) : IProgress<GradeProgress>
+    private sealed class ThrottledProgress(TimeSpan interval, Action<string> print) : IProgress<GradeProgress>
     {
         private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
         private TimeSpan? _last;
@@ -148,7 +150,7 @@ public static class GradeCommand
         private void Print(GradeProgress p)
         {
             _printed = p;
-            System.Console.Error.WriteLine(
+            print(
             $"graded {p.Done}/{p.Total} rows ({(p.Total == 0 ? 100 : 100.0 * p.Done / p.Total):F0}%), {p.RowsPerSecond:F1} rows/s, accept rate {100 * p.AcceptRate:F1}%");
         }
     }

@@ -1,7 +1,9 @@
+using ReSTEM.Actors.Runs;
 using ReSTEM.Actors.Sampling;
 using ReSTEM.Host.Configuration;
 using ReSTEM.Host.Console;
 using ReSTEM.Host.Hosting;
+using ReSTEM.Host.Logging;
 using ReSTEM.Host.Tasks;
 using ReSTEM.Model;
 using ReSTEM.Storage.Files;
@@ -13,14 +15,14 @@ namespace ReSTEM.Host.Commands;
 public static class RunCommand
 {
     /// <summary>Runs with the configuration file <paramref name="configFile"/> and overrides; returns the exit code.</summary>
-    public static Task<int> RunAsync(string? configFile, IReadOnlyList<string> overrides, string? runDir, bool verbose, bool quarantine, ProcessShutdown shutdown)
+    public static Task<int> RunAsync(string? configFile, IReadOnlyList<string> overrides, string? runDir, bool verbose, bool quarantine, Logs logs, ProcessShutdown shutdown)
     {
         var document = HoconDocument.Load(configFile, overrides);
-        return ExecuteAsync(document, runDir, verbose, quarantine, shutdown);
+        return ExecuteAsync(document, runDir, verbose, quarantine, logs, shutdown);
     }
 
     /// <summary>Carries on the run in <paramref name="runDir"/> with the configuration stored in its manifest.</summary>
-    public static Task<int> ResumeAsync(string runDir, IReadOnlyList<string> overrides, bool verbose, bool quarantine, ProcessShutdown shutdown)
+    public static Task<int> ResumeAsync(string runDir, IReadOnlyList<string> overrides, bool verbose, bool quarantine, Logs logs, ProcessShutdown shutdown)
     {
         var layout = new RunLayout(runDir);
         if (!File.Exists(layout.Manifest))
@@ -37,19 +39,23 @@ public static class RunCommand
             manifest = backup;
         }
         var document = HoconDocument.FromText(manifest.Config, overrides, layout.Manifest);
-        return ExecuteAsync(document, runDir, verbose, quarantine, shutdown);
+        return ExecuteAsync(document, runDir, verbose, quarantine, logs, shutdown);
     }
 
-    private static async Task<int> ExecuteAsync(HoconDocument document, string? runDir, bool verbose, bool quarantine, ProcessShutdown shutdown)
+    private static async Task<int> ExecuteAsync(HoconDocument document, string? runDir, bool verbose, bool quarantine, Logs logs, ProcessShutdown shutdown)
     {
         var options = RunOptionsBinder.Bind(document);
-        var observer = new ConsoleObserver(System.Console.Error, TimeSpan.FromSeconds(2));
+        // JSON logs replace the terminal display; in text mode the log file gets the same events as entries.
+        IRunObserver observer = logs.Format == LogFormat.Json
+            ? new LoggingObserver(logs, warningsAsEntries: true)
+            : new ObserverFanOut(new ConsoleObserver(System.Console.Error, TimeSpan.FromSeconds(2)), new LoggingObserver(logs, warningsAsEntries: false));
         var dir = RunStarter.RunDirectory(options, runDir);
         await using var task = TaskCatalog.Create(options, message => observer.Info($"warning: {message}"));
         if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any() && !File.Exists(new RunLayout(dir).Manifest))
             throw new ConfigurationError($"{dir} exists, is not empty and has no run.json: it is not a run folder. Choose another restem.run-name or --run-dir.");
         using var runLock = RunLock.TryAcquire(new RunLayout(dir))
             ?? throw new ConfigurationError($"another restem process is working on {dir} (see {RunLock.PathOf(new RunLayout(dir))}); wait for it to finish or stop it first");
+        logs.OpenFile(Path.Combine(dir, Logs.FileName));
         if (File.Exists(new RunLayout(dir).Manifest) || File.Exists(new RunLayout(dir).Manifest + ".bak"))
         {
             var repair = new RunRepair(new RunLayout(dir), quarantine);
@@ -57,10 +63,11 @@ public static class RunCommand
             foreach (var moved in repair.Moved) observer.Info($"quarantined {moved} (moved to {new RunLayout(dir).Quarantine}); the phase that writes it runs again");
         }
         var run = await RunStarter.OpenAsync(document, options, dir, task.Value, observer, CancellationToken.None);
+        logs.Context.SetRun(run.RunId);
         var device = DeviceResolver.Resolve(run.Device);
         observer.Info($"task {options.Task}: {run.TrainProblems.Count} train, {run.ValidationProblems.Count} validation, {run.TestProblems.Count} test problems; model {options.Model.Base} on {device.Explanation}");
         var loader = new TorchPolicyLoader(run.Device, new GeneratorOptions { MaxConcurrentSequences = options.Sampling.MaxConcurrentSequences });
-        var outcome = await RunHost.RunAsync(run, loader, task.Value.Verifier, verbose, shutdown);
+        var outcome = await RunHost.RunAsync(run, loader, task.Value.Verifier, verbose, logs, shutdown);
         var manifest = outcome.Manifest ?? (run.Manifests.Exists ? run.Manifests.Load() : null);
         if (manifest is not null)
         {

@@ -1,12 +1,12 @@
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using ReSTEM.Actors.Hosting;
 using ReSTEM.Actors.Iteration;
 using ReSTEM.Actors.Runs;
 using ReSTEM.Actors.Sampling;
 using ReSTEM.Core.Verification;
+using ReSTEM.Host.Logging;
 
 namespace ReSTEM.Host.Hosting;
 
@@ -22,17 +22,16 @@ public static class RunHost
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(8);
 
     /// <summary>Runs <paramref name="run"/>; returns how it ended.</summary>
-    public static async Task<RunOutcome> RunAsync(RunContext run, IPolicyLoader loader, IVerifier verifier, bool verbose, ProcessShutdown signals)
+    public static async Task<RunOutcome> RunAsync(RunContext run, IPolicyLoader loader, IVerifier verifier, bool verbose, Logs logs, ProcessShutdown signals)
     {
         var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = StopTimeout);
         builder.Services.AddSingleton<IHostLifetime>(signals);
-        builder.Services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning));
+        logs.AddTo(builder.Services);
         builder.Services.AddAkka("restem", (akka, _) =>
         {
-            if (verbose) akka.AddHocon("akka.loglevel = INFO", HoconAddMode.Prepend);
-            akka.WithReSTEMPipeline(run, loader, verifier, outcome);
+            akka.WithLogs(verbose).WithReSTEMPipeline(run, loader, verifier, outcome);
         });
         using var host = builder.Build();
         await host.StartAsync().ConfigureAwait(false);
@@ -49,7 +48,7 @@ public static class RunHost
         }
         // Native work still running when the process exits crashes it inside libtorch.
         if (!NativeJob.StopAll(StopTimeout))
-            System.Console.Error.WriteLine("warning: native work did not stop in time; the process may end abruptly (the run can still be carried on)");
+            logs.Create("restem.run").Warning("native work did not stop in time; the process may end abruptly (the run can still be carried on)");
         if (stoppedByRequest || !outcome.Task.IsCompleted)
         {
             return new RunOutcome(false, 0, $"stopped on {signals.Reason ?? "request"}; the run can be carried on with: ./run.sh resume {run.Layout.Root}", null);

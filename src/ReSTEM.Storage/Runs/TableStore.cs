@@ -26,10 +26,15 @@ public sealed class TableStore
         ParquetFile.ReadAsync<TrainRow>(_layout.TrainSet(iteration), cancellationToken);
 
     /// <summary>Writes <c>iter-&lt;i&gt;/eval.parquet</c> and then <c>metrics.json</c>, each atomically.</summary>
-    public async Task WriteEvaluationAsync(int iteration, IReadOnlyCollection<EvalRow> rows, IReadOnlyDictionary<string, double> metrics, CancellationToken cancellationToken = default)
+    public Task WriteEvaluationAsync(int iteration, IReadOnlyCollection<EvalRow> rows, IReadOnlyDictionary<string, double> metrics, CancellationToken cancellationToken = default) =>
+        WriteEvaluationAsync(_layout.Eval(iteration), _layout.Metrics(iteration), rows, metrics, cancellationToken);
+
+    /// <summary>Writes evaluation rows to <paramref name="evalPath"/> and then the metrics to <paramref name="metricsPath"/>, each atomically (also outside a run folder).</summary>
+    public static async Task WriteEvaluationAsync(
+        string evalPath, string metricsPath, IReadOnlyCollection<EvalRow> rows, IReadOnlyDictionary<string, double> metrics, CancellationToken cancellationToken = default)
     {
-        await ParquetFile.WriteAsync(_layout.Eval(iteration), rows, cancellationToken).ConfigureAwait(false);
-        await AtomicFile.WriteAllTextAsync(_layout.Metrics(iteration), JsonSerializer.Serialize(metrics, Json) + "\n", cancellationToken).ConfigureAwait(false);
+        await ParquetFile.WriteAsync(evalPath, rows, cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAllTextAsync(metricsPath, JsonSerializer.Serialize(metrics, Json) + "\n", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads <c>iter-&lt;i&gt;/eval.parquet</c>.</summary>
