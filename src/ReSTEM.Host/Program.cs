@@ -34,6 +34,10 @@ public static class Program
             await System.Console.Error.WriteLineAsync("see: restem --help");
             return 2;
         }
+        var format = parsed.GetValue<LogFormat>("--log-format");
+        Task Fail(string message) => System.Console.Error.WriteLineAsync(format == LogFormat.Json
+            ? LogLine.Format(format, DateTimeOffset.UtcNow, Microsoft.Extensions.Logging.LogLevel.Error, "restem", message, new RunLogContext.Snapshot(null, null, null), null)
+            : $"error: {message}");
         try
         {
             // System.CommandLine's own signal handling would end the process 2 s after SIGTERM with
@@ -42,29 +46,29 @@ public static class Program
         }
         catch (ConfigurationError e)
         {
-            await System.Console.Error.WriteLineAsync($"error: {e.Message}");
+            await Fail(e.Message);
             return 2;
         }
         catch (DamagedFileException e)
         {
-            await System.Console.Error.WriteLineAsync($"error: {e.Message}");
+            await Fail(e.Message);
             return 2;
         }
         catch (SandboxUnavailableException e)
         {
-            await System.Console.Error.WriteLineAsync($"error: the code sandbox is not available on this machine: {e.Message}");
+            await Fail($"the code sandbox is not available on this machine: {e.Message}");
             return 1;
         }
         catch (DatasetFormatException e)
         {
-            await System.Console.Error.WriteLineAsync($"error: {e.Message}. Nothing was graded; fix the row, or use --skip-bad-rows to grade the rest and set such rows aside.");
+            await Fail($"{e.Message}. Nothing was graded; fix the row, or use --skip-bad-rows to grade the rest and set such rows aside.");
             return 2;
         }
         catch (Exception e)
         {
             // Escaping Main, the exception would abort the process (SIGABRT, exit 134) before the
             // shutdown hook runs; the documented code for a failure is 1, with what happened.
-            await System.Console.Error.WriteLineAsync($"error: the command failed: {e}");
+            await Fail($"the command failed: {e}");
             return 1;
         }
     }
@@ -124,6 +128,18 @@ public static class Program
         eval.SetAction((result, _) => WithLogs(result, logFormat, false, logs => EvalCommand.RunAsync(new EvalCommand.Request(
             result.GetValue(checkpoint)!, result.GetValue(evalConfig), result.GetValue(set) ?? [], result.GetValue(evalOutput)!, result.GetValue(evalIteration)), logs, shutdown)));
         root.Subcommands.Add(eval);
+
+        var exportDir = new Argument<string>("DIR") { Description = "the run folder" };
+        var exportIteration = new Option<int>("--iteration") { Description = "the iteration whose data is exported", Required = true };
+        var exportFormat = new Option<string>("--format") { Description = "jsonl, parquet (prompt/completion columns) or hf (JSONL with a messages column)", Required = true };
+        exportFormat.AcceptOnlyFromAmong([.. ExportCommand.Formats]);
+        var allAccepted = new Option<bool>("--all-accepted") { Description = "every sample the verifier accepted (iter-<i>/samples), not only D_i after dedup and cap" };
+        var exportOutput = new Option<string>("--output") { Description = "the file to write (atomically)", Required = true };
+        var export = new Command("export", "export D_i (or every accepted sample) of an iteration as a dataset other tools train on")
+            { exportDir, exportIteration, exportFormat, allAccepted, exportOutput };
+        export.SetAction((result, _) => WithLogs(result, logFormat, false, logs => ExportCommand.RunAsync(new ExportCommand.Request(
+            result.GetValue(exportDir)!, result.GetValue(exportIteration), result.GetValue(exportFormat)!, result.GetValue(allAccepted), result.GetValue(exportOutput)!), logs, shutdown.Requested)));
+        root.Subcommands.Add(export);
 
         return root;
     }

@@ -73,7 +73,8 @@ public static class RunCommand
         {
             System.Console.Out.Write(ResultsTable.Render(manifest));
         }
-        System.Console.Error.WriteLine(outcome.Succeeded ? $"done: {outcome.Message}" : outcome.ExitCode == 0 ? outcome.Message : $"error: {outcome.Message}");
+        if (outcome.Succeeded || outcome.ExitCode == 0) logs.Notice("restem.run", outcome.Succeeded ? $"done: {outcome.Message}" : outcome.Message);
+        else logs.Create("restem.run").Error(outcome.Message);
         return outcome.ExitCode;
     }
 }
