@@ -8,6 +8,7 @@ internal sealed class RestemProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _error = new();
     private readonly Lock _lock = new();
 
     private RestemProcess(Process process)
@@ -22,6 +23,15 @@ internal sealed class RestemProcess : IDisposable
         get
         {
             lock (_lock) return _output.ToString();
+        }
+    }
+
+    /// <summary>Standard error alone.</summary>
+    public string Error
+    {
+        get
+        {
+            lock (_lock) return _error.ToString();
         }
     }
 
@@ -46,7 +56,7 @@ internal sealed class RestemProcess : IDisposable
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new RestemProcess(process);
         process.OutputDataReceived += (_, e) => child.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => child.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Append(e.Data, error: true);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -104,9 +114,13 @@ internal sealed class RestemProcess : IDisposable
         _process.Dispose();
     }
 
-    private void Append(string? line)
+    private void Append(string? line, bool error = false)
     {
         if (line is null) return;
-        lock (_lock) _output.AppendLine(line);
+        lock (_lock)
+        {
+            _output.AppendLine(line);
+            if (error) _error.AppendLine(line);
+        }
     }
 }

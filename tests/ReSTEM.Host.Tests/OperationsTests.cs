@@ -1,0 +1,121 @@
+using System.Text.Json;
+using ReSTEM.Storage.Files;
+using ReSTEM.Storage.Rows;
+using ReSTEM.Storage.Runs;
+using Xunit.Abstractions;
+
+namespace ReSTEM.Host.Tests;
+
+/// <summary>What an operator drives besides <c>run</c>: JSON logs and their rotation, <c>eval</c> and <c>export</c>.</summary>
+public sealed class OperationsTests(TinyJsonRun run, ITestOutputHelper output) : IClassFixture<TinyJsonRun>
+{
+    private static readonly string[] EntryFields = ["time", "level", "category", "message"];
+
+    private static List<JsonElement> ParseLines(string text, string source) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line =>
+        {
+            try
+            {
+                return JsonDocument.Parse(line).RootElement.Clone();
+            }
+            catch (JsonException e)
+            {
+                throw new Xunit.Sdk.XunitException($"{source}: a line is not JSON ({e.Message}): {line}");
+            }
+        }).ToList();
+
+    [Fact]
+    public void A_json_run_writes_only_json_entries_to_standard_error_with_the_run_fields()
+    {
+        output.WriteLine(run.Output);
+        Assert.Equal(0, run.ExitCode);
+        var entries = ParseLines(run.Error, "standard error");
+        Assert.True(entries.Count > 10, $"only {entries.Count} entries");
+        Assert.All(entries, e => Assert.All(EntryFields, f => Assert.True(e.TryGetProperty(f, out _), $"no {f} in {e}")));
+
+        var runId = new ManifestStore(new RunLayout(run.RunDir)).Load().RunId;
+        var sampling = entries.Where(e => e.TryGetProperty("phase", out var p) && p.GetString() == "sampling").ToList();
+        Assert.NotEmpty(sampling);
+        Assert.All(sampling, e =>
+        {
+            Assert.Equal(runId, e.GetProperty("run_id").GetString());
+            Assert.True(e.GetProperty("iteration").GetInt32() >= 1);
+        });
+        Assert.Contains(entries, e => e.GetProperty("message").GetString()!.StartsWith("done:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_run_folder_log_is_json_and_SIGHUP_reopens_it_after_a_rotation()
+    {
+        Assert.True(run.Rotated, "the run ended before it sampled");
+        var rotated = ParseLines(File.ReadAllText(Path.Combine(run.RunDir, "restem.log.1")), "restem.log.1");
+        var current = ParseLines(File.ReadAllText(Path.Combine(run.RunDir, "restem.log")), "restem.log");
+        Assert.NotEmpty(rotated);
+        Assert.NotEmpty(current);
+        Assert.Contains(rotated, e => e.GetProperty("message").GetString()!.StartsWith("new run", StringComparison.Ordinal));
+        Assert.Contains(current, e => e.GetProperty("message").GetString()!.StartsWith("done:", StringComparison.Ordinal));
+        Assert.True(current[0].GetProperty("time").GetString()!.CompareTo(rotated[^1].GetProperty("time").GetString()) >= 0);
+    }
+
+    [Fact]
+    public async Task Eval_of_a_run_checkpoint_reproduces_what_the_run_recorded()
+    {
+        Assert.Equal(0, run.ExitCode);
+        var layout = new RunLayout(run.RunDir);
+        var outDir = Path.Combine(run.Root, "eval-1");
+
+        var (code, text) = await RestemProcess.RunAsync(TimeSpan.FromMinutes(3),
+            "eval", "--checkpoint", layout.Checkpoint(1), "--config", TinyJsonRun.TinyConfig, "--output", outDir);
+        output.WriteLine(text);
+
+        Assert.Equal(0, code);
+        Assert.Contains("pass@1", text);
+        var expected = await ParquetFile.ReadAsync<EvalRow>(layout.Eval(1));
+        var actual = await ParquetFile.ReadAsync<EvalRow>(Path.Combine(outDir, "eval.parquet"));
+        Assert.Equal(expected.Count, actual.Count);
+        Assert.Equivalent(expected, actual, strict: true);
+        Assert.Equal(
+            JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(layout.Metrics(1))),
+            JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(Path.Combine(outDir, "metrics.json"))));
+    }
+
+    [Fact]
+    public async Task Eval_refuses_a_folder_that_is_not_a_checkpoint_with_code_2()
+    {
+        var notCheckpoint = Path.Combine(run.Root, "empty");
+        Directory.CreateDirectory(notCheckpoint);
+
+        var (code, text) = await RestemProcess.RunAsync(TimeSpan.FromMinutes(1),
+            "eval", "--checkpoint", notCheckpoint, "--config", TinyJsonRun.TinyConfig, "--output", Path.Combine(run.Root, "eval-x"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("--checkpoint", text);
+        Assert.Contains("config.json", text);
+    }
+
+    [Fact]
+    public async Task Export_writes_D_i_as_hf_jsonl_and_names_what_is_missing()
+    {
+        Assert.Equal(0, run.ExitCode);
+        var layout = new RunLayout(run.RunDir);
+        var target = Path.Combine(run.Root, "d1.jsonl");
+
+        var (code, text) = await RestemProcess.RunAsync(TimeSpan.FromMinutes(1), "export", run.RunDir, "--iteration", "1", "--format", "hf", "--output", target);
+        output.WriteLine(text);
+
+        Assert.Equal(0, code);
+        var rows = await ParquetFile.ReadAsync<TrainRow>(layout.TrainSet(1));
+        var lines = File.ReadAllLines(target);
+        Assert.Equal(rows.Count, lines.Length);
+        Assert.All(lines, l => Assert.Equal(2, JsonDocument.Parse(l).RootElement.GetProperty("messages").GetArrayLength()));
+
+        (code, text) = await RestemProcess.RunAsync(TimeSpan.FromMinutes(1), "export", run.RunDir, "--iteration", "9", "--format", "jsonl", "--output", target);
+        Assert.Equal(2, code);
+        Assert.Contains("--iteration 9", text);
+        Assert.Contains("1, 2", text);
+
+        (code, text) = await RestemProcess.RunAsync(TimeSpan.FromMinutes(1), "export", run.Root, "--iteration", "1", "--format", "parquet", "--output", target);
+        Assert.Equal(2, code);
+        Assert.Contains("not a run folder", text);
+    }
+}
