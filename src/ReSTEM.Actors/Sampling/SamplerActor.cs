@@ -133,6 +133,7 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
                 samples.Add(new GeneratedSample(batch.Problems[i].Id, s, requests[i].Prompt, completions[i][s], generator.CheckpointId, ms));
             }
         }
+        RunMetrics.Generated(samples.Count, completions.Sum(c => c.Sum(x => (long)x.CompletionTokens)));
         return new BatchGenerated(batch.Iteration, samples);
     }
 

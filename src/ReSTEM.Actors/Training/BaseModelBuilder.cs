@@ -85,7 +85,11 @@ public sealed class BaseModelBuilder
         IProgress<string>? progress, CancellationToken cancellationToken)
     {
         using var trainer = new Trainer(policy, options, examples.Count);
-        var reporter = progress is null ? null : new SynchronousProgress<TrainingProgress>(p => progress.Report($"{what}: {Describe(p)}"));
+        var reporter = new SynchronousProgress<TrainingProgress>(p =>
+        {
+            RunMetrics.TrainingStep(0, what, p.Loss, p.LearningRate);
+            progress?.Report($"{what}: {Describe(p)}");
+        });
         for (var epoch = 0; epoch < options.Epochs; epoch++)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using ReSTEM.Actors.Runs;
 
 namespace ReSTEM.Actors.Verification;
 
@@ -18,6 +19,7 @@ public sealed class VerificationDispatcher : ReceiveActor
     private long _nextJobId;
     private long _completed;
     private long _requeued;
+    private IDisposable? _depthProbe;
 
     /// <summary>Creates the dispatcher.</summary>
     public VerificationDispatcher()
@@ -30,6 +32,12 @@ public sealed class VerificationDispatcher : ReceiveActor
         Receive<GetDispatcherStatus>(_ => Sender.Tell(new DispatcherStatus(
             _workers.Count, _queue.Count, _workers.Values.Count(j => j is not null), _completed, _requeued)));
     }
+
+    /// <inheritdoc />
+    protected override void PreStart() => _depthProbe = RunMetrics.ObserveQueue("verification", () => _queue.Count);
+
+    /// <inheritdoc />
+    protected override void PostStop() => _depthProbe?.Dispose();
 
     /// <summary>Props of the dispatcher.</summary>
     public static Props Props() => Akka.Actor.Props.Create(() => new VerificationDispatcher());

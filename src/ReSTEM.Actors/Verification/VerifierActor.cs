@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using ReSTEM.Actors.Runs;
 using ReSTEM.Core.Verification;
 
 namespace ReSTEM.Actors.Verification;
@@ -64,6 +65,7 @@ public sealed class VerifierActor : ReceiveActor
     {
         var watch = Stopwatch.StartNew();
         var result = await _verifier.VerifyAsync(item.Problem, item.Completion, _stopping.Token).ConfigureAwait(false);
+        RunMetrics.Verified(result, watch.Elapsed.TotalMilliseconds);
         return (result, (float)watch.Elapsed.TotalMilliseconds);
     }
 

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using ReSTEM.Actors.Runs;
 using ReSTEM.Core.Problems;
 using ReSTEM.Storage.Runs;
 
@@ -31,6 +32,7 @@ public sealed class SampleWriterActor : ReceiveActor
         {
             var rows = write.Problems.SelectMany(c => SampleRows.From(runId, write.Iteration, problems[c.ProblemId], c)).ToList();
             var path = await store.WritePartAsync(write.Iteration, rows);
+            RunMetrics.Written(write.Iteration, rows.Count, rows.Count(r => r.Reward > 0));
             return new ProblemsWritten(
                 write.Iteration,
                 write.Problems.Select(p => p.ProblemId).ToList(),

@@ -16,6 +16,7 @@ public static class ResumeKeys
         "restem.runs-dir",
         "restem.verification.",
         "restem.pipeline.",
+        "restem.telemetry.",
         "restem.model.device",
         "restem.sampling.samplers",
         "restem.sampling.problems-per-batch",

@@ -159,7 +159,7 @@ public static class RunOptionsBinder
         return options;
     }
 
-    private sealed class Reader(Config config, string source)
+    internal sealed class Reader(Config config, string source)
     {
         public int Int(string key, int min, int max = int.MaxValue)
         {

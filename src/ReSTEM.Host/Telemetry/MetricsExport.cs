@@ -1,0 +1,44 @@
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using ReSTEM.Actors.Runs;
+
+namespace ReSTEM.Host.Telemetry;
+
+/// <summary>
+/// The OpenTelemetry SDK over <see cref="RunMetrics"/>: a Prometheus scrape endpoint and an OTLP
+/// exporter, each only when configured. Disposing stops both (a final OTLP export included).
+/// </summary>
+public static class MetricsExport
+{
+    /// <summary>The scrape endpoint's path.</summary>
+    public const string ScrapePath = "/metrics";
+
+    /// <summary>Starts the configured exporters for the run <paramref name="runId"/>; null when none is configured.</summary>
+    public static MeterProvider? Start(TelemetryOptions options, string runId)
+    {
+        if (options.PrometheusPort == 0 && options.OtlpEndpoint is null) return null;
+        var builder = Sdk.CreateMeterProviderBuilder()
+            .ConfigureResource(r => r.AddService("restem", serviceInstanceId: runId))
+            .AddMeter(RunMetrics.MeterName);
+        if (options.PrometheusPort > 0)
+        {
+            var host = options.PrometheusHost.Contains(':') && !options.PrometheusHost.StartsWith('[') ? $"[{options.PrometheusHost}]" : options.PrometheusHost;
+            builder.AddPrometheusHttpListener(o =>
+            {
+                o.UriPrefixes = [$"http://{host}:{options.PrometheusPort}/"];
+                o.ScrapeEndpointPath = ScrapePath;
+            });
+        }
+        if (options.OtlpEndpoint is { } endpoint)
+        {
+            builder.AddOtlpExporter(o =>
+            {
+                o.Endpoint = endpoint;
+                o.Protocol = options.OtlpProtocol == "grpc" ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+            });
+        }
+        return builder.Build();
+    }
+}
