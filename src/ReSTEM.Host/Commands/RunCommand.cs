@@ -4,6 +4,7 @@ using ReSTEM.Host.Configuration;
 using ReSTEM.Host.Console;
 using ReSTEM.Host.Hosting;
 using ReSTEM.Host.Logging;
+using ReSTEM.Host.Telemetry;
 using ReSTEM.Host.Tasks;
 using ReSTEM.Model;
 using ReSTEM.Storage.Files;
@@ -45,17 +46,20 @@ public static class RunCommand
     private static async Task<int> ExecuteAsync(HoconDocument document, string? runDir, bool verbose, bool quarantine, Logs logs, ProcessShutdown shutdown)
     {
         var options = RunOptionsBinder.Bind(document);
+        var dir = RunStarter.RunDirectory(options, runDir);
+        await using var telemetry = new RunTelemetry(TelemetryOptions.Bind(document), dir);
         // JSON logs replace the terminal display; in text mode the log file gets the same events as entries.
         IRunObserver observer = logs.Format == LogFormat.Json
-            ? new LoggingObserver(logs, warningsAsEntries: true)
-            : new ObserverFanOut(new ConsoleObserver(System.Console.Error, TimeSpan.FromSeconds(2)), new LoggingObserver(logs, warningsAsEntries: false));
-        var dir = RunStarter.RunDirectory(options, runDir);
+            ? new ObserverFanOut(new LoggingObserver(logs, warningsAsEntries: true), telemetry)
+            : new ObserverFanOut(new ConsoleObserver(System.Console.Error, TimeSpan.FromSeconds(2)), new LoggingObserver(logs, warningsAsEntries: false), telemetry);
         await using var task = TaskCatalog.Create(options, message => observer.Info($"warning: {message}"));
         if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any() && !File.Exists(new RunLayout(dir).Manifest))
             throw new ConfigurationError($"{dir} exists, is not empty and has no run.json: it is not a run folder. Choose another restem.run-name or --run-dir.");
         using var runLock = RunLock.TryAcquire(new RunLayout(dir))
             ?? throw new ConfigurationError($"another restem process is working on {dir} (see {RunLock.PathOf(new RunLayout(dir))}); wait for it to finish or stop it first");
         logs.OpenFile(Path.Combine(dir, Logs.FileName));
+        telemetry.Start();
+        if (telemetry.ScrapeUrl is { } scrape) observer.Info($"metrics: Prometheus scrape endpoint {scrape}");
         if (File.Exists(new RunLayout(dir).Manifest) || File.Exists(new RunLayout(dir).Manifest + ".bak"))
         {
             var repair = new RunRepair(new RunLayout(dir), quarantine);
@@ -64,10 +68,12 @@ public static class RunCommand
         }
         var run = await RunStarter.OpenAsync(document, options, dir, task.Value, observer, CancellationToken.None);
         logs.Context.SetRun(run.RunId);
+        telemetry.SetRun(run.RunId);
         var device = DeviceResolver.Resolve(run.Device);
         observer.Info($"task {options.Task}: {run.TrainProblems.Count} train, {run.ValidationProblems.Count} validation, {run.TestProblems.Count} test problems; model {options.Model.Base} on {device.Explanation}");
         var loader = new TorchPolicyLoader(run.Device, new GeneratorOptions { MaxConcurrentSequences = options.Sampling.MaxConcurrentSequences });
         var outcome = await RunHost.RunAsync(run, loader, task.Value.Verifier, verbose, logs, shutdown);
+        await telemetry.CompleteAsync(outcome);
         var manifest = outcome.Manifest ?? (run.Manifests.Exists ? run.Manifests.Load() : null);
         if (manifest is not null)
         {

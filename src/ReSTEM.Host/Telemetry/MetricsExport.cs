@@ -24,10 +24,10 @@ public static class MetricsExport
             .AddMeter(RunMetrics.MeterName);
         if (options.PrometheusPort > 0)
         {
-            var host = options.PrometheusHost.Contains(':') && !options.PrometheusHost.StartsWith('[') ? $"[{options.PrometheusHost}]" : options.PrometheusHost;
             builder.AddPrometheusHttpListener(o =>
             {
-                o.UriPrefixes = [$"http://{host}:{options.PrometheusPort}/"];
+                o.Host = options.PrometheusHost;
+                o.Port = options.PrometheusPort;
                 o.ScrapeEndpointPath = ScrapePath;
             });
         }
