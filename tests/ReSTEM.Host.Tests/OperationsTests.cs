@@ -58,6 +58,79 @@ public sealed class OperationsTests(TinyJsonRun run, ITestOutputHelper output) :
     }
 
     [Fact]
+    public async Task The_scrape_endpoint_serves_the_runs_counters_with_the_runs_values()
+    {
+        Assert.Equal(0, run.ExitCode);
+        Assert.NotNull(run.Scrape);
+        output.WriteLine(run.Scrape);
+        var written = 0;
+        await foreach (var _ in new SampleStore(new RunLayout(run.RunDir)).ReadAsync(1)) written++;
+        Assert.True(written > 0);
+
+        Assert.Equal(written, Value(run.Scrape, "restem_samples_written_total{", "iteration=\"1\""));
+        Assert.True(Value(run.Scrape, "restem_samples_generated_total{") >= written);
+        Assert.True(Value(run.Scrape, "restem_tokens_generated_total{") > written);
+        Assert.True(Value(run.Scrape, "restem_verification_duration_milliseconds_count{") >= written);
+        Assert.Contains("restem_queue_depth{", run.Scrape);
+        Assert.Contains("restem_training_loss{", run.Scrape);
+        Assert.Contains("restem_samples_accept_rate{", run.Scrape);
+        Assert.Contains($"service_instance_id=\"tiny\"", run.Scrape);
+
+        static double Value(string text, string prefix, string? label = null)
+        {
+            var line = text.Split('\n').Single(l => l.StartsWith(prefix, StringComparison.Ordinal) && (label is null || l.Contains(label, StringComparison.Ordinal)));
+            return double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    [Fact]
+    public async Task The_endpoint_listens_on_loopback_only_and_is_gone_after_the_run()
+    {
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"0100007F:{run.MetricsPort:X4} 00000000:0000 0A", run.Sockets);
+        Assert.DoesNotContain($"00000000:{run.MetricsPort:X4} 00000000:0000 0A", run.Sockets);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetStringAsync($"http://127.0.0.1:{run.MetricsPort}/metrics"));
+        var sockets = File.ReadAllText("/proc/net/tcp");
+        Assert.DoesNotContain($":{run.MetricsPort:X4} ", sockets);
+    }
+
+    [Fact]
+    public void The_tensorboard_event_file_parses_and_holds_the_runs_curves()
+    {
+        Assert.Equal(0, run.ExitCode);
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(run.RunDir, "tensorboard"), "events.out.tfevents.*"));
+        var scalars = ReSTEM.Storage.TensorBoard.TensorBoardEvents.ReadScalars(File.ReadAllBytes(file), out var version);
+
+        Assert.Equal("brain.Event:2", version);
+        var tags = scalars.Select(s => s.Tag).ToHashSet();
+        Assert.Contains("train/iter-0/drill/loss", tags);
+        Assert.Contains("train/iter-0/drill/learning_rate", tags);
+        Assert.Equal([0L, 1L, 2L], scalars.Where(s => s.Tag == "eval/pass@1").Select(s => s.Step));
+        Assert.Contains("eval/pass@4", tags);
+        Assert.Contains("eval/maj@4", tags);
+        Assert.Equal([1L, 2L], scalars.Where(s => s.Tag == "estep/accept_rate").Select(s => s.Step));
+        var drill = scalars.Where(s => s.Tag == "train/iter-0/drill/loss").ToList();
+        Assert.Equal(Enumerable.Range(1, drill.Count).Select(i => (long)i), drill.Select(s => s.Step));
+        var pass1 = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(new RunLayout(run.RunDir).Metrics(2)))!["pass@1"];
+        Assert.Equal((float)pass1, scalars.Last(s => s.Tag == "eval/pass@1").Value);
+    }
+
+    [Fact]
+    public void The_status_file_says_the_run_is_done()
+    {
+        Assert.Equal(0, run.ExitCode);
+        using var status = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.RunDir, "status.json")));
+        var root = status.RootElement;
+        Assert.Equal("done", root.GetProperty("state").GetString());
+        Assert.Equal(new ManifestStore(new RunLayout(run.RunDir)).Load().RunId, root.GetProperty("run_id").GetString());
+        Assert.Equal(2, root.GetProperty("iteration").GetInt32());
+        Assert.True(root.GetProperty("pid").GetInt32() > 0);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("last_error").ValueKind);
+        Assert.True(root.GetProperty("updated_utc").GetDateTime() >= root.GetProperty("started_utc").GetDateTime());
+    }
+
+    [Fact]
     public async Task Eval_of_a_run_checkpoint_reproduces_what_the_run_recorded()
     {
         Assert.Equal(0, run.ExitCode);
