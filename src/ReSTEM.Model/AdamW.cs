@@ -17,6 +17,7 @@ internal sealed class AdamW : IDisposable
     private readonly double _beta2;
     private readonly double _eps;
     private readonly double _weightDecay;
+    private readonly Tensor _gradNorm;
     private int _t;
 
     public AdamW(IEnumerable<Parameter> parameters, double beta1, double beta2, double weightDecay, double eps = 1e-8)
@@ -31,7 +32,14 @@ internal sealed class AdamW : IDisposable
             .Where(g => g.members.Length > 0)
             .Select(g => new Group(g.members, g.decay))
             .ToArray();
+        _gradNorm = zeros([], ScalarType.Float32, all.Length > 0 ? all[0].device : CPU);
     }
+
+    /// <summary>
+    /// The global gradient norm of the latest step, before clipping: a scalar on the device, so
+    /// the step never waits for it; read it where the host synchronises anyway.
+    /// </summary>
+    public Tensor GradNorm => _gradNorm;
 
     public IEnumerable<(Parameter Param, bool Decay)> Groups => _groups.SelectMany(g => g.Members.Select(p => (p, g.Decay)));
 
@@ -44,11 +52,12 @@ internal sealed class AdamW : IDisposable
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         foreach (var g in _groups) g.GatherGradients();
+        var norm = _groups.Length == 1
+            ? _groups[0].Grad.norm()
+            : stack(_groups.Select(g => g.Grad.norm()).ToArray()).norm();
+        _gradNorm.copy_(norm);
         if (maxNorm > 0)
         {
-            var norm = _groups.Length == 1
-                ? _groups[0].Grad.norm()
-                : stack(_groups.Select(g => g.Grad.norm()).ToArray()).norm();
             var scale = (maxNorm / (norm + 1e-6)).clamp_max(1.0);
             foreach (var g in _groups) g.Grad.mul_(scale);
         }
@@ -69,6 +78,7 @@ internal sealed class AdamW : IDisposable
     public void Dispose()
     {
         foreach (var g in _groups) g.Dispose();
+        _gradNorm.Dispose();
     }
 
     private sealed class Group : IDisposable

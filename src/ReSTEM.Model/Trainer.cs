@@ -91,12 +91,13 @@ public sealed class Trainer : IDisposable
                 // A step whose examples lost all completion tokens to truncation has nothing to learn from.
                 if (stepTokens > 0) _optimizer.Step(lr, _options.GradientClip);
                 var stepLoss = (double)stepLossSum.item<float>();
+                var gradNorm = stepTokens > 0 ? (double)_optimizer.GradNorm.item<float>() : 0;
                 model.zero_grad();
                 _step++;
                 steps++;
                 lossSum += stepLoss;
                 lossTokens += stepTokens;
-                progress?.Report(new TrainingProgress(epoch, _step, TotalSteps, stepLoss, lr, tokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
+                progress?.Report(new TrainingProgress(epoch, _step, TotalSteps, stepLoss, lr, tokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds), gradNorm));
             }
         }
         finally

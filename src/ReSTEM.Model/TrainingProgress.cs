@@ -7,4 +7,5 @@ namespace ReSTEM.Model;
 /// <param name="Loss">Reward-weighted NLL per completion token of this step.</param>
 /// <param name="LearningRate">Learning rate this step used.</param>
 /// <param name="TokensPerSecond">Tokens (prompt and completion, no padding) processed per second in this epoch so far.</param>
-public sealed record TrainingProgress(int Epoch, int Step, int TotalSteps, double Loss, double LearningRate, double TokensPerSecond);
+/// <param name="GradNorm">Global gradient norm of this step before clipping (0 for a step with nothing to learn).</param>
+public sealed record TrainingProgress(int Epoch, int Step, int TotalSteps, double Loss, double LearningRate, double TokensPerSecond, double GradNorm);

@@ -106,6 +106,8 @@ public sealed class OperationsTests(TinyJsonRun run, ITestOutputHelper output) :
         var tags = scalars.Select(s => s.Tag).ToHashSet();
         Assert.Contains("train/iter-0/drill/loss", tags);
         Assert.Contains("train/iter-0/drill/learning_rate", tags);
+        Assert.All(scalars.Where(s => s.Tag == "train/iter-0/drill/grad_norm"), s => Assert.True(s.Value > 0));
+        Assert.Contains("train/iter-0/drill/grad_norm", tags);
         Assert.Equal([0L, 1L, 2L], scalars.Where(s => s.Tag == "eval/pass@1").Select(s => s.Step));
         Assert.Contains("eval/pass@4", tags);
         Assert.Contains("eval/maj@4", tags);

@@ -81,6 +81,31 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void Each_step_reports_the_gradient_norm_before_clipping()
+    {
+        using var policy = TestModels.TinyPolicy(seed: 29);
+        var options = Options with { GradientClip = 1e-3 };
+        using var trainer = new Trainer(policy, options, 1);
+        var example = new TrainingExample("the prompt", "ok");
+        var e = trainer.Encode(example);
+        double expected;
+        using (var scope = NewDisposeScope())
+        {
+            policy.Model.zero_grad();
+            (trainer.BatchLossSum([e]) / e.LossTokens).backward();
+            expected = Math.Sqrt(policy.Model.parameters().Sum(p => (double)p.grad!.pow(2).sum().item<float>()));
+            policy.Model.zero_grad();
+        }
+        var reports = new List<TrainingProgress>();
+
+        trainer.TrainEpoch([example], 0, new SynchronousProgress(reports), CancellationToken.None);
+
+        var step = Assert.Single(reports);
+        Assert.True(expected > options.GradientClip * 10, $"the norm {expected} should exceed the clip by far");
+        Assert.Equal(expected, step.GradNorm, expected * 1e-4);
+    }
+
+    [Fact]
     public void Prompt_tokens_contribute_zero_gradient_and_the_first_completion_token_does_contribute()
     {
         using var policy = TestModels.TinyPolicy(seed: 23);

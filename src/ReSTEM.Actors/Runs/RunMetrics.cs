@@ -51,6 +51,9 @@ public static class RunMetrics
 
         /// <summary>Learning rate of the latest optimizer step (tags <c>iteration</c>, <c>phase</c>).</summary>
         public const string LearningRate = "restem.training.learning_rate";
+
+        /// <summary>Global gradient norm (before clipping) of the latest optimizer step (tags <c>iteration</c>, <c>phase</c>).</summary>
+        public const string GradNorm = "restem.training.grad_norm";
     }
 
     private static readonly Meter Meter = new(MeterName);
@@ -67,6 +70,7 @@ public static class RunMetrics
     private static readonly Counter<long> SandboxErrorsCounter = Meter.CreateCounter<long>(Names.SandboxErrors, "{verification}", "verifications the sandbox machinery could not run");
     private static readonly Gauge<double> TrainingLossGauge = Meter.CreateGauge<double>(Names.TrainingLoss, null, "loss of the latest optimizer step");
     private static readonly Gauge<double> LearningRateGauge = Meter.CreateGauge<double>(Names.LearningRate, null, "learning rate of the latest optimizer step");
+    private static readonly Gauge<double> GradNormGauge = Meter.CreateGauge<double>(Names.GradNorm, null, "gradient norm before clipping of the latest optimizer step");
 
     static RunMetrics()
     {
@@ -105,12 +109,13 @@ public static class RunMetrics
     }
 
     /// <summary>One optimizer step of <paramref name="phase"/> (<c>base</c> or <c>m-step</c>) of <paramref name="iteration"/> ended.</summary>
-    public static void TrainingStep(int iteration, string phase, double loss, double learningRate)
+    public static void TrainingStep(int iteration, string phase, double loss, double learningRate, double gradNorm)
     {
         // No step tag: a series per step would grow without bound in Prometheus; step order is the recording order.
         KeyValuePair<string, object?>[] tags = [new("iteration", iteration), new("phase", phase)];
         TrainingLossGauge.Record(loss, tags);
         LearningRateGauge.Record(learningRate, tags);
+        GradNormGauge.Record(gradNorm, tags);
     }
 
     /// <summary>

@@ -87,7 +87,7 @@ public sealed class BaseModelBuilder
         using var trainer = new Trainer(policy, options, examples.Count);
         var reporter = new SynchronousProgress<TrainingProgress>(p =>
         {
-            RunMetrics.TrainingStep(0, what, p.Loss, p.LearningRate);
+            RunMetrics.TrainingStep(0, what, p.Loss, p.LearningRate, p.GradNorm);
             progress?.Report($"{what}: {Describe(p)}");
         });
         for (var epoch = 0; epoch < options.Epochs; epoch++)

@@ -61,7 +61,7 @@ public sealed class MStepRunner
             for (var epoch = 0; epoch < optimizer.Epochs; epoch++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var report = trainer.TrainEpoch(examples, epoch, new SynchronousProgress<TrainingProgress>(p => RunMetrics.TrainingStep(iteration, "m-step", p.Loss, p.LearningRate)), cancellationToken);
+                var report = trainer.TrainEpoch(examples, epoch, new SynchronousProgress<TrainingProgress>(p => RunMetrics.TrainingStep(iteration, "m-step", p.Loss, p.LearningRate, p.GradNorm)), cancellationToken);
                 progress?.Report($"epoch {epoch + 1}/{optimizer.Epochs}: {BaseModelBuilder.Describe(report)}");
                 var last = epoch == optimizer.Epochs - 1;
                 if (!options.SelectByValidation || _run.ValidationProblems.Count == 0)

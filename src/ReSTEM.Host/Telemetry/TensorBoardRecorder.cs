@@ -7,7 +7,7 @@ namespace ReSTEM.Host.Telemetry;
 
 /// <summary>
 /// A run's curves as TensorBoard scalars under <c>&lt;run folder&gt;/tensorboard</c>: every
-/// optimizer step's loss and learning rate (<c>train/iter-&lt;i&gt;/&lt;phase&gt;/loss</c>, steps
+/// optimizer step's loss, learning rate and gradient norm (<c>train/iter-&lt;i&gt;/&lt;phase&gt;/loss</c>, steps
 /// counted within each), read from <see cref="RunMetrics"/> by a meter listener; and per
 /// iteration (step = iteration) the E-step's accept rate (<c>estep/accept_rate</c>) and the
 /// evaluation's headline metrics (<c>eval/pass@1</c>, <c>eval/pass@4</c>, ...).
@@ -28,7 +28,7 @@ public sealed class TensorBoardRecorder : IRunObserver, IDisposable
         _writer = new EventFileWriter(Path.Combine(runDir, FolderName));
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == RunMetrics.MeterName && instrument.Name is RunMetrics.Names.TrainingLoss or RunMetrics.Names.LearningRate
+            if (instrument.Meter.Name == RunMetrics.MeterName && instrument.Name is RunMetrics.Names.TrainingLoss or RunMetrics.Names.LearningRate or RunMetrics.Names.GradNorm
                     or RunMetrics.Names.SamplesWritten or RunMetrics.Names.SamplesCorrect)
                 listener.EnableMeasurementEvents(instrument);
         };
@@ -83,7 +83,13 @@ public sealed class TensorBoardRecorder : IRunObserver, IDisposable
             if (tag.Key == "iteration" && tag.Value is int i) iteration = i;
             else if (tag.Key == "phase" && tag.Value is string p) phase = p.Replace(' ', '_');
         }
-        var series = $"train/iter-{iteration}/{phase}/{(instrument.Name == RunMetrics.Names.TrainingLoss ? "loss" : "learning_rate")}";
+        var name = instrument.Name switch
+        {
+            RunMetrics.Names.TrainingLoss => "loss",
+            RunMetrics.Names.LearningRate => "learning_rate",
+            _ => "grad_norm",
+        };
+        var series = $"train/iter-{iteration}/{phase}/{name}";
         _writer.Scalar(series, _steps.AddOrUpdate(series, 1, (_, step) => step + 1), value);
     }
 
