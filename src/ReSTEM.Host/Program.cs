@@ -34,7 +34,7 @@ public static class Program
             await System.Console.Error.WriteLineAsync("see: restem --help");
             return 2;
         }
-        var format = parsed.GetValue<LogFormat>("--log-format");
+        var format = parsed.GetValue<string>("--log-format") == "json" ? LogFormat.Json : LogFormat.Text;
         Task Fail(string message) => System.Console.Error.WriteLineAsync(format == LogFormat.Json
             ? LogLine.Format(format, DateTimeOffset.UtcNow, Microsoft.Extensions.Logging.LogLevel.Error, "restem", message, new RunLogContext.Snapshot(null, null, null), null)
             : $"error: {message}");
@@ -78,11 +78,11 @@ public static class Program
     {
         var root = new RootCommand("ReSTEM.Actors: ReST-EM self-training of language models on problems a program can check.");
 
-        var logFormat = new Option<LogFormat>("--log-format")
+        var logFormat = new Option<string>("--log-format")
         {
-            Description = "text (default) or json: one JSON object a line with time, level, category, message (and run_id, iteration, phase during a run)",
+            Description = "text or json: one JSON object a line with time, level, category, message (and run_id, iteration, phase during a run)",
             Recursive = true,
-            DefaultValueFactory = _ => LogFormat.Text,
+            DefaultValueFactory = _ => "text",
         };
         logFormat.AcceptOnlyFromAmong("text", "json");
         root.Options.Add(logFormat);
@@ -144,9 +144,9 @@ public static class Program
         return root;
     }
 
-    private static async Task<int> WithLogs(ParseResult result, Option<LogFormat> format, bool verbose, Func<Logs, Task<int>> command)
+    private static async Task<int> WithLogs(ParseResult result, Option<string> format, bool verbose, Func<Logs, Task<int>> command)
     {
-        using var logs = new Logs(result.GetValue(format), verbose);
+        using var logs = new Logs(result.GetValue(format) == "json" ? LogFormat.Json : LogFormat.Text, verbose);
         return await command(logs);
     }
 }
