@@ -166,6 +166,16 @@ public sealed class OperationsTests(TinyJsonRun run, ITestOutputHelper output) :
         Assert.Equal(2, code);
         Assert.Contains("--checkpoint", text);
         Assert.Contains("config.json", text);
+
+        var noTokenizer = Path.Combine(run.Root, "no-tokenizer");
+        Directory.CreateDirectory(noTokenizer);
+        foreach (var name in new[] { "config.json", "model.safetensors" })
+            File.Copy(Path.Combine(new RunLayout(run.RunDir).Checkpoint(1), name), Path.Combine(noTokenizer, name));
+        (code, text) = await RestemProcess.RunAsync(TimeSpan.FromMinutes(1),
+            "eval", "--checkpoint", noTokenizer, "--config", TinyJsonRun.TinyConfig, "--output", Path.Combine(run.Root, "eval-y"));
+        Assert.Equal(2, code);
+        Assert.Contains("tokenizer", text);
+        Assert.DoesNotContain("   at ", text);
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public static partial class EvalCommand
             var verification = new DispatcherVerificationService(
                 dispatcher, options.Verification.EffectiveParallelism, TimeSpan.FromSeconds(options.Pipeline.VerifyTimeoutSeconds));
             var evaluation = new CheckpointEvaluation(run, new PolicyEvaluator(task.Value, verification, options.Sampling.Decoding));
-            using var policy = Policy.Load(checkpoint, run.Device);
+            using var policy = LoadCheckpoint(request.Checkpoint, checkpoint, run);
             var generator = new Generator(policy, new GeneratorOptions { MaxConcurrentSequences = options.Sampling.MaxConcurrentSequences }, CheckpointIds.For(iteration, policy.WeightsDigest()));
             var progress = new SynchronousProgress<(string Part, int Done, int Total)>(p => run.Observer.Progress(iteration, "evaluating", p.Done, p.Total, p.Part));
             var (rows, metrics) = await evaluation.ScoreAsync(iteration, generator, progress, cancel);
@@ -96,6 +96,19 @@ public static partial class EvalCommand
         {
             using var timeout = new CancellationTokenSource(RunHost.StopTimeout);
             await host.StopAsync(timeout.Token);
+        }
+    }
+
+    private static Policy LoadCheckpoint(string named, string checkpoint, RunContext run)
+    {
+        try
+        {
+            return Policy.Load(checkpoint, run.Device);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or System.Text.Json.JsonException or FormatException or ArgumentException)
+        {
+            // The folder is the user's input: what it lacks or holds wrongly is named, not a crash.
+            throw new ConfigurationError($"--checkpoint {named}: cannot load it: {e.Message}", e);
         }
     }
 
