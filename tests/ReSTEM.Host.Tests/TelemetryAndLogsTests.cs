@@ -33,6 +33,47 @@ public sealed class TelemetryAndLogsTests
     }
 
     [Fact]
+    public async Task The_otlp_exporter_posts_the_run_metrics_to_the_configured_collector()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        using var collector = new System.Net.HttpListener();
+        collector.Prefixes.Add($"http://127.0.0.1:{port}/");
+        collector.Start();
+        var received = ReceiveAsync(collector);
+
+        var options = Bind($"telemetry.otlp-endpoint=\"http://127.0.0.1:{port}\"", "telemetry.otlp-protocol=\"http/protobuf\"");
+        using (var meters = MetricsExport.Start(options, "otlp-test"))
+        {
+            Assert.NotNull(meters);
+            ReSTEM.Actors.Runs.RunMetrics.Generated(3, 42);
+        }
+
+        var (path, body) = await received.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("/v1/metrics", path);
+        var text = System.Text.Encoding.UTF8.GetString(body);
+        Assert.Contains("restem.samples.generated", text);
+        Assert.Contains("otlp-test", text);
+
+        static async Task<(string Path, byte[] Body)> ReceiveAsync(System.Net.HttpListener listener)
+        {
+            while (true)
+            {
+                var context = await listener.GetContextAsync();
+                using var buffer = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(buffer);
+                context.Response.StatusCode = 200;
+                context.Response.Close();
+                var body = buffer.ToArray();
+                if (System.Text.Encoding.UTF8.GetString(body).Contains("restem.samples.generated", StringComparison.Ordinal))
+                    return (context.Request.Url!.AbsolutePath, body);
+            }
+        }
+    }
+
+    [Fact]
     public void A_json_entry_is_one_line_with_the_run_fields()
     {
         var context = new RunLogContext();

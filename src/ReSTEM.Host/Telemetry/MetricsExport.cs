@@ -33,10 +33,12 @@ public static class MetricsExport
         }
         if (options.OtlpEndpoint is { } endpoint)
         {
+            var grpc = options.OtlpProtocol == "grpc";
             builder.AddOtlpExporter(o =>
             {
-                o.Endpoint = endpoint;
-                o.Protocol = options.OtlpProtocol == "grpc" ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+                // Over HTTP the SDK posts to the endpoint as given: a bare collector address gets the metrics path.
+                o.Endpoint = !grpc && endpoint.AbsolutePath == "/" ? new Uri(endpoint, "v1/metrics") : endpoint;
+                o.Protocol = grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
             });
         }
         return builder.Build();
