@@ -1,7 +1,9 @@
+using System.Data;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using ReSTEM.Core.Filtering;
 using ReSTEM.Core.Problems;
-using ReSTEM.Core.Tasks.Arithmetic;
+using ReSTEM.Core.Tasks.Countdown;
 using ReSTEM.Host.Configuration;
 using ReSTEM.Storage.Rows;
 using ReSTEM.Storage.Runs;
@@ -12,12 +14,13 @@ namespace ReSTEM.Host.Tests;
 /// Checks a finished run folder from the outside, through the files alone: the invariants of
 /// ReST-EM and of the data layout that every run must satisfy, however it was interrupted.
 /// </summary>
-internal static class RunChecks
+internal static partial class RunChecks
 {
     public static async Task AssertCompleteAsync(string runDir, string configFile)
     {
         var options = RunOptionsBinder.Bind(HoconDocument.Load(configFile, []));
-        var problems = new ArithmeticProblemGenerator(options.Tasks.Arithmetic).GenerateSplits();
+        Assert.Equal(CountdownTask.TaskName, options.Task);
+        var problems = new CountdownProblemGenerator(options.Tasks.Countdown).GenerateSplits();
         var train = problems[Split.Train];
         var test = problems[Split.Test];
         var byId = problems.Values.SelectMany(p => p).ToDictionary(p => p.Id);
@@ -53,6 +56,8 @@ internal static class RunChecks
             // D_i: only correct samples, no duplicate completion per problem, at most the cap, the filter's choice.
             var trainSet = await tables.ReadTrainSetAsync(i);
             Assert.Equal(record!.TrainRows, trainSet.Count);
+            // The run must have had correct samples to train on, or the M-step checks below check nothing.
+            Assert.True(trainSet.Count > 0, $"D_{i} is empty");
             Assert.All(trainSet, t => Assert.Equal(1f, t.Reward));
             foreach (var group in trainSet.GroupBy(t => t.ProblemId))
             {
@@ -69,7 +74,20 @@ internal static class RunChecks
             Assert.True(File.Exists(Path.Combine(layout.Checkpoint(i), "model.safetensors")));
         }
 
-        for (var i = 0; i <= options.Iterations; i++)
+        if (options.Baseline == BaselineKind.Sft)
+        {
+            // The SFT baseline: the human solution of every train problem, trained from the base model, evaluated like an iteration.
+            var baseline = manifest.Find(RunLayout.SftBaseline);
+            Assert.True(baseline is { Phase: IterationPhase.Evaluated }, "the SFT baseline is evaluated");
+            var human = await tables.ReadTrainSetAsync(RunLayout.SftBaseline);
+            Assert.Equal(train.Select(p => p.Id).Order(), human.Select(h => h.ProblemId).Order());
+            Assert.All(human, h => Assert.Equal(1f, IndependentReward(byId[h.ProblemId], h.Completion)));
+            Assert.Equal(baseDigest, baseline!.StartedFromDigest);
+            Assert.NotEqual(baseDigest, baseline.Digest);
+            Assert.True(File.Exists(Path.Combine(layout.Checkpoint(RunLayout.SftBaseline), "model.safetensors")));
+        }
+
+        foreach (var i in Enumerable.Range(0, options.Iterations + 1).Concat(options.Baseline == BaselineKind.Sft ? [RunLayout.SftBaseline] : []))
         {
             var eval = await tables.ReadEvaluationAsync(i);
             Assert.Equal(test.Select(p => p.Id).Order(), eval.Where(e => e.Split == "test" && e.Mode == "greedy").Select(e => e.ProblemId).Order());
@@ -80,21 +98,40 @@ internal static class RunChecks
     }
 
     /// <summary>
-    /// The arithmetic reward computed here, apart from the project's verifier: the first #### line
-    /// (as the GSM8K harness reads it) lists numbers equal to the gold ones, in order.
+    /// The Countdown reward computed here, apart from the project's verifier: the answer line is
+    /// "expression=target", the expression's numbers are exactly the given ones, and
+    /// <see cref="DataTable.Compute"/> (an evaluator that shares no code with ours) gives the target.
     /// </summary>
     private static float IndependentReward(Problem problem, string completion)
     {
-        var at = completion.IndexOf("####", StringComparison.Ordinal);
+        var line = completion.Split('\n')[0];
+        var at = line.LastIndexOf('=');
         if (at < 0) return 0f;
-        var parts = completion[(at + 4)..].Split('\n')[0].Split(',').Select(p => p.Trim()).ToList();
-        var values = new List<decimal>();
-        foreach (var part in parts)
+        var expression = line[..at];
+        if (!decimal.TryParse(line[(at + 1)..].Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var claimed)) return 0f;
+        var question = QuestionPattern().Match(problem.Question);
+        var given = question.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse).Order().ToList();
+        if (claimed != decimal.Parse(question.Groups[2].Value, CultureInfo.InvariantCulture)) return 0f;
+        if (!AllowedExpression().IsMatch(expression)) return 0f;
+        if (!Number().Matches(expression).Select(m => long.Parse(m.Value, CultureInfo.InvariantCulture)).Order().SequenceEqual(given)) return 0f;
+        try
         {
-            if (!decimal.TryParse(part, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)) return 0f;
-            values.Add(value);
+            var value = Convert.ToDecimal(new DataTable().Compute(expression, null), CultureInfo.InvariantCulture);
+            return value == claimed ? 1f : 0f;
         }
-        var gold = problem.Answer!.Split(',').Select(p => decimal.Parse(p.Trim(), CultureInfo.InvariantCulture));
-        return values.SequenceEqual(gold) ? 1f : 0f;
+        catch (Exception e) when (e is EvaluateException or SyntaxErrorException or OverflowException)
+        {
+            return 0f;
+        }
     }
+
+    [GeneratedRegex(@"^use ([0-9 ]+) make ([0-9]+)$")]
+    private static partial Regex QuestionPattern();
+
+    /// <summary>Digits, + - *, parentheses and spaces, never a sign in front of a number.</summary>
+    [GeneratedRegex(@"^\s*(?:\(\s*)*[0-9]+(?:\s*\)\s*)*(?:[-+*]\s*(?:\(\s*)*[0-9]+(?:\s*\)\s*)*)*$")]
+    private static partial Regex AllowedExpression();
+
+    [GeneratedRegex("[0-9]+")]
+    private static partial Regex Number();
 }
