@@ -103,6 +103,11 @@ public static class Program
             result.GetValue(timeout), result.GetValue(skipBad), result.GetValue(summary), result.GetValue(quiet)), shutdown));
         root.Subcommands.Add(grade);
 
+        var baseOutput = new Option<string?>("--output") { Description = "the checkpoint folder to write (default: data/base-models/<run-name>)" };
+        var pretrain = new Command("pretrain", "make the built-in base model of a configuration from its recorded seed, for restem.model.base") { config, set, baseOutput };
+        pretrain.SetAction((result, _) => PretrainCommand.RunAsync(result.GetValue(config)!, result.GetValue(set) ?? [], result.GetValue(baseOutput), shutdown));
+        root.Subcommands.Add(pretrain);
+
         return root;
     }
 }

@@ -2,6 +2,7 @@ using System.Data;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ReSTEM.Core.Filtering;
+using ReSTEM.Core.Options;
 using ReSTEM.Core.Problems;
 using ReSTEM.Core.Tasks.Countdown;
 using ReSTEM.Host.Configuration;
@@ -98,31 +99,38 @@ internal static partial class RunChecks
     }
 
     /// <summary>
-    /// The Countdown reward computed here, apart from the project's verifier: the answer line is
-    /// "expression=target", the expression's numbers are exactly the given ones, and
-    /// <see cref="DataTable.Compute"/> (an evaluator that shares no code with ours) gives the target.
+    /// The Countdown reward computed here, apart from the project's verifier: the answer line is one
+    /// or more "expression=value" steps separated by commas; each step's numbers come from the given
+    /// ones and earlier values (each once), <see cref="DataTable.Compute"/> (an evaluator that shares
+    /// no code with ours) gives each stated value, nothing is left over, and the last value is the target.
     /// </summary>
     private static float IndependentReward(Problem problem, string completion)
     {
-        var line = completion.Split('\n')[0];
-        var at = line.LastIndexOf('=');
-        if (at < 0) return 0f;
-        var expression = line[..at];
-        if (!decimal.TryParse(line[(at + 1)..].Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var claimed)) return 0f;
         var question = QuestionPattern().Match(problem.Question);
-        var given = question.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse).Order().ToList();
-        if (claimed != decimal.Parse(question.Groups[2].Value, CultureInfo.InvariantCulture)) return 0f;
-        if (!AllowedExpression().IsMatch(expression)) return 0f;
-        if (!Number().Matches(expression).Select(m => long.Parse(m.Value, CultureInfo.InvariantCulture)).Order().SequenceEqual(given)) return 0f;
-        try
+        var pool = question.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(n => decimal.Parse(n, CultureInfo.InvariantCulture)).ToList();
+        var target = decimal.Parse(question.Groups[2].Value, CultureInfo.InvariantCulture);
+        decimal? last = null;
+        foreach (var step in completion.Split('\n')[0].Split(','))
         {
-            var value = Convert.ToDecimal(new DataTable().Compute(expression, null), CultureInfo.InvariantCulture);
-            return value == claimed ? 1f : 0f;
+            var sides = step.Split('=');
+            if (sides.Length != 2 || !AllowedExpression().IsMatch(sides[0])) return 0f;
+            if (!decimal.TryParse(sides[1].Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var stated)) return 0f;
+            foreach (Match number in Number().Matches(sides[0]))
+            {
+                if (!pool.Remove(decimal.Parse(number.Value, CultureInfo.InvariantCulture))) return 0f;
+            }
+            try
+            {
+                if (Convert.ToDecimal(new DataTable().Compute(sides[0], null), CultureInfo.InvariantCulture) != stated) return 0f;
+            }
+            catch (Exception e) when (e is EvaluateException or SyntaxErrorException or OverflowException)
+            {
+                return 0f;
+            }
+            pool.Add(stated);
+            last = stated;
         }
-        catch (Exception e) when (e is EvaluateException or SyntaxErrorException or OverflowException)
-        {
-            return 0f;
-        }
+        return last == target && pool.Count == 1 ? 1f : 0f;
     }
 
     [GeneratedRegex(@"^use ([0-9 ]+) make ([0-9]+)$")]

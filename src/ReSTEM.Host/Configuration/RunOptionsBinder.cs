@@ -54,6 +54,7 @@ public static class RunOptionsBinder
             MaxNumbers = c.Int("restem.tasks.countdown.max-numbers", 2, CountdownSolver.MaxNumbers),
             MaxNumber = c.Int("restem.tasks.countdown.max-number", 2, 1000),
             MaxTarget = c.Int("restem.tasks.countdown.max-target", 2, 1_000_000),
+            StepSolutionShare = c.Double("restem.tasks.countdown.step-solution-share", 0, 1),
             Seed = c.Long("restem.tasks.countdown.seed"),
         };
         c.Check("restem.tasks.countdown", countdown.Validate);

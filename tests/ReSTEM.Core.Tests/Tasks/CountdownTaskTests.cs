@@ -22,6 +22,11 @@ public sealed class CountdownTaskTests
     [InlineData("7*(6-3)+2=23")]
     [InlineData("2+7*(6-3)=23")]
     [InlineData("6*3+7-2=23")]
+    [InlineData("6-3=3, 3*7=21, 21+2=23")]
+    [InlineData("6 - 3 = 3 , 3 * 7 = 21 , 21 + 2 = 23")]
+    [InlineData("7*(6-3)=21, 21+2=23")]
+    [InlineData("6*3=18, 7-2=5, 18+5=23")]
+    [InlineData("6-3=3, 3*7=21, 2+21=23")]
     [InlineData(" ( 6 - 3 ) * 7 + 2 = 23 ")]
     [InlineData("(6-3)*7+2=23\nanything the stop string would have cut")]
     public void A_correct_expression_over_exactly_the_given_numbers_passes(string completion)
@@ -33,8 +38,8 @@ public sealed class CountdownTaskTests
     }
 
     [Theory]
-    [InlineData("(6-3)*7+2=24", Verdict.Failed, "target")]          // claims another number
-    [InlineData("7*3+2=23", Verdict.Failed, "uses")]                 // leaves 6 out
+    [InlineData("(6-3)*7+2=24", Verdict.Failed, "is 23, not 24")]
+    [InlineData("7*3+2=23", Verdict.Failed, "6 left unused")]
     [InlineData("7*3+2+6-6=23", Verdict.Failed, "uses")]             // uses 6 twice
     [InlineData("(6-3)*7+3=23", Verdict.Failed, "uses")]             // a number not given
     [InlineData("6*3+7-1=23", Verdict.Failed, "uses")]
@@ -44,7 +49,16 @@ public sealed class CountdownTaskTests
     [InlineData("(6-3*7+2=23", Verdict.Failed, "not closed")]
     [InlineData("6/3*7+2=23", Verdict.Failed, "parse")]
     [InlineData("-6+3*7+2*2=23", Verdict.Failed, "parse")]
-    [InlineData("(6-3)*7+2=23=23", Verdict.Failed, "parse")]
+    [InlineData("(6-3)*7+2=23=23", Verdict.Failed, "not one")]
+    [InlineData("6-3=3, 3*7=21, 21+2=24", Verdict.Failed, "is 23, not 24")]
+    [InlineData("6-3=3, 3*7=21, 21+2=23, 23", Verdict.NoAnswer, "not one")]
+    [InlineData("6-3=3, 3*7=21", Verdict.Failed, "target")]
+    [InlineData("6-3=3, 3*7=21, 21+3=24, 24-1=23", Verdict.Failed, "uses 3")]
+    [InlineData("6-3=3, 7*2=14, 3+14=17, 17+6=23", Verdict.Failed, "uses 6")]
+    [InlineData("6-3=2, 2*7=14, 14+2=16", Verdict.Failed, "is 3, not 2")]
+    [InlineData("6*3=18, 7-2=5, 18+5=23, 23*1=23", Verdict.Failed, "uses 1")]
+    [InlineData("6*3=18, 7+2=9, 18+5=23", Verdict.Failed, "uses 5")]
+    [InlineData("6*3=18, 7-2=5, 18+5=23, 5", Verdict.NoAnswer, "not one")]
     public void Anything_else_is_refused_with_a_reason(string completion, Verdict verdict, string reason)
     {
         var result = Check("use 7 6 3 2 make 23", completion);

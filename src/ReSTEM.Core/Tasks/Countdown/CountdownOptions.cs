@@ -27,6 +27,12 @@ public sealed record CountdownOptions
     /// <summary>Largest target (the smallest is 1).</summary>
     public int MaxTarget { get; init; } = 200;
 
+    /// <summary>
+    /// Share of human solutions written step by step (<c>6-3=3, 3*7=21, 21+2=23</c>) instead of in
+    /// one piece (<c>(6-3)*7+2=23</c>); both forms are correct answers.
+    /// </summary>
+    public double StepSolutionShare { get; init; } = 0.25;
+
     /// <summary>Seed of the problem generator.</summary>
     public long Seed { get; init; } = 4321;
 
@@ -39,6 +45,7 @@ public sealed record CountdownOptions
         if (MinNumbers is < 2 or > CountdownSolver.MaxNumbers || MaxNumbers is < 2 or > CountdownSolver.MaxNumbers || MinNumbers > MaxNumbers)
             throw new ArgumentException($"the numbers per problem must satisfy 2 <= min-numbers <= max-numbers <= {CountdownSolver.MaxNumbers}, got {MinNumbers}..{MaxNumbers}");
         if (MaxNumber is < 2 or > 1000) throw new ArgumentException($"max-number must be in [2, 1000], got {MaxNumber}");
+        if (StepSolutionShare is < 0 or > 1 || double.IsNaN(StepSolutionShare)) throw new ArgumentException($"step-solution-share must be in [0, 1], got {StepSolutionShare}");
         if (MaxTarget is < 2 or > 1_000_000) throw new ArgumentException($"max-target must be in [2, 1000000], got {MaxTarget}");
     }
 }

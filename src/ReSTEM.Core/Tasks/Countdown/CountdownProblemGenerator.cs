@@ -8,7 +8,9 @@ namespace ReSTEM.Core.Tasks.Countdown;
 /// uses every given number exactly once with <c>+</c>, <c>-</c> and <c>*</c>, followed by
 /// <c>=</c> and the target: <c>(6-3)*7+2=23</c>. The difficulty level is the count of numbers.
 /// A problem is drawn by combining the numbers in a random order along a random tree of
-/// operations; that expression is the problem's human solution. Because the verifier checks
+/// operations; that expression is the problem's human solution, written the way people write
+/// such answers: mostly in one piece, sometimes step by step (<c>6-3=3, 3*7=21, 21+2=23</c>, a
+/// share of <see cref="CountdownOptions.StepSolutionShare"/>). Because the verifier checks
 /// the whole expression, a sample that passes is a correct solution, never a lucky guess.
 /// </summary>
 public sealed class CountdownProblemGenerator
@@ -78,6 +80,7 @@ public sealed class CountdownProblemGenerator
     {
         var numbers = Enumerable.Range(0, count).Select(_ => random.Next(1, _options.MaxNumber + 1)).ToList();
         var terms = numbers.Select(n => (Value: (long)n, Text: Text(n), IsSum: false)).ToList();
+        var steps = new List<string>();
         while (terms.Count > 1)
         {
             // Combine two neighbours of a shuffled order: every tree shape and order can come out.
@@ -86,11 +89,14 @@ public sealed class CountdownProblemGenerator
             var op = "+-*"[random.Next(3)];
             var value = op switch { '+' => left.Value + right.Value, '-' => left.Value - right.Value, _ => left.Value * right.Value };
             if (value < 0 || value > _options.MaxTarget) return null;
+            steps.Add($"{left.Value}{op}{right.Value}={value}");
             terms[i] = (value, CountdownSolver.Combine(left.Text, left.IsSum, op, right.Text, right.IsSum), op != '*');
             terms.RemoveAt(i + 1);
         }
         var target = terms[0].Value;
         if (target < 1) return null;
+        // People mostly write the answer in one piece; some write it step by step.
+        var stepByStep = random.NextDouble() < _options.StepSolutionShare;
         // The question lists the numbers in an order of their own, so the answer has to choose.
         var shown = numbers.OrderBy(_ => random.Next()).ToList();
         var targetText = target.ToString(CultureInfo.InvariantCulture);
@@ -99,7 +105,7 @@ public sealed class CountdownProblemGenerator
             Id = id,
             Question = $"use {string.Join(' ', shown.Select(Text))} make {targetText}",
             Answer = targetText,
-            Solution = $"{terms[0].Text}={targetText}",
+            Solution = stepByStep ? string.Join(", ", steps) : $"{terms[0].Text}={targetText}",
             Difficulty = count,
             Category = "countdown",
         };

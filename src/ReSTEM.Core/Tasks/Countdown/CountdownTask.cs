@@ -8,7 +8,8 @@ namespace ReSTEM.Core.Tasks.Countdown;
 /// <summary>
 /// The built-in Countdown task (<c>restem.task = countdown</c>): generated and seeded, no
 /// download. The model sees "<c>use 7 6 3 2 make 23</c>" and a newline, and answers with one line:
-/// an expression over exactly the given numbers, <c>=</c>, and the target (<c>(6-3)*7+2=23</c>).
+/// an expression over exactly the given numbers, <c>=</c>, and the target (<c>(6-3)*7+2=23</c>),
+/// or the same in steps (<c>6-3=3, 3*7=21, 21+2=23</c>); see <see cref="CountdownVerifier"/>.
 /// </summary>
 public sealed partial class CountdownTask : ITask
 {

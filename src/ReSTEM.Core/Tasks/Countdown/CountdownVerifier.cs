@@ -5,14 +5,20 @@ using ReSTEM.Core.Verification;
 namespace ReSTEM.Core.Tasks.Countdown;
 
 /// <summary>
-/// Checks a Countdown answer whole, in-process: the first line of the completion must be
-/// <c>expression=target</c>, the expression must use exactly the given numbers (each once, as a
-/// multiset) with <c>+ - *</c> and parentheses, and its value must equal the target. A passing
+/// Checks a Countdown answer whole, in-process. The answer is the first line of the completion:
+/// one or more equations separated by commas, each <c>expression=value</c>, written either in one
+/// piece (<c>(6-3)*7+2=23</c>) or step by step (<c>6-3=3, 3*7=21, 21+2=23</c>). Every equation's
+/// expression (<c>+ - *</c>, parentheses, whole numbers) must have its stated value; it may use
+/// the given numbers and the values of earlier equations, each at most once; at the end every
+/// given number and every earlier value is used and the last value is the target. A passing
 /// sample is therefore a correct solution, not a lucky final number. The extracted answer is the
 /// line without spaces, so majority voting groups identical solutions.
 /// </summary>
 public sealed class CountdownVerifier : IVerifier
 {
+    /// <summary>More equations than this cannot be a solution of a problem of at most <see cref="CountdownSolver.MaxNumbers"/> numbers.</summary>
+    private const int MaxEquations = 16;
+
     /// <inheritdoc />
     public ValueTask<VerificationResult> VerifyAsync(Problem problem, string completion, CancellationToken cancellationToken)
     {
@@ -38,22 +44,40 @@ public sealed class CountdownVerifier : IVerifier
     {
         var newline = completion.IndexOf('\n');
         var line = (newline < 0 ? completion : completion[..newline]).Trim();
-        var equals = line.LastIndexOf('=');
-        if (equals < 0) return new VerificationResult(Verdict.NoAnswer, "no '=' in the answer line", null);
-        var claimedText = line[(equals + 1)..].Trim();
-        if (!long.TryParse(claimedText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var claimed))
-            return new VerificationResult(Verdict.NoAnswer, $"'{Shorten(claimedText)}' after '=' is not a whole number", null);
+        if (!line.Contains('=')) return new VerificationResult(Verdict.NoAnswer, "no '=' in the answer line", null);
         var answer = string.Concat(line.Where(c => c != ' '));
-        if (!CountdownExpression.TryParse(line[..equals], out var expression, out var error))
-            return new VerificationResult(Verdict.Failed, $"the expression does not parse: {error}", answer);
-        if (claimed != target)
-            return new VerificationResult(Verdict.Failed, $"it makes {claimed}, the target is {target}", answer);
-        var used = expression!.Numbers.Order().ToList();
-        var given = numbers.Select(n => (long)n).Order().ToList();
-        if (!used.SequenceEqual(given))
-            return new VerificationResult(Verdict.Failed, $"it uses {string.Join(' ', used)}, the problem gives {string.Join(' ', given)}", answer);
-        if (expression.Value != target)
-            return new VerificationResult(Verdict.Failed, $"{expression.Compact} is {expression.Value}, not {target}", answer);
+        var equations = line.Split(',');
+        if (equations.Length > MaxEquations) return new VerificationResult(Verdict.Failed, $"{equations.Length} equations; a solution needs fewer", answer);
+
+        // What may still be used: the given numbers, then each equation's value.
+        var available = new List<long>(numbers.Select(n => (long)n));
+        long last = 0;
+        for (var e = 0; e < equations.Length; e++)
+        {
+            var equation = equations[e];
+            var equals = equation.IndexOf('=');
+            if (equals < 0 || equation.IndexOf('=', equals + 1) >= 0)
+                return new VerificationResult(e == equations.Length - 1 && equals < 0 ? Verdict.NoAnswer : Verdict.Failed,
+                    $"step {e + 1} ('{Shorten(equation.Trim())}') is not one 'expression=value'", answer);
+            var valueText = equation[(equals + 1)..].Trim();
+            if (!long.TryParse(valueText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var stated))
+                return new VerificationResult(Verdict.NoAnswer, $"'{Shorten(valueText)}' after '=' in step {e + 1} is not a whole number", answer);
+            if (!CountdownExpression.TryParse(equation[..equals], out var expression, out var error))
+                return new VerificationResult(Verdict.Failed, $"step {e + 1} does not parse: {error}", answer);
+            foreach (var number in expression!.Numbers)
+            {
+                if (!available.Remove(number))
+                    return new VerificationResult(Verdict.Failed, $"step {e + 1} uses {number}, which is not given or already used", answer);
+            }
+            if (expression.Value != stated)
+                return new VerificationResult(Verdict.Failed, $"{expression.Compact} is {expression.Value}, not {stated}", answer);
+            available.Add(stated);
+            last = stated;
+        }
+        if (last != target)
+            return new VerificationResult(Verdict.Failed, $"it makes {last}, the target is {target}", answer);
+        if (available.Count != 1)
+            return new VerificationResult(Verdict.Failed, $"{string.Join(' ', available.Take(available.Count - 1))} left unused", answer);
         return VerificationResult.Pass(answer);
     }
 
