@@ -255,7 +255,7 @@ public sealed partial class LiveConsoleObserver : IRunObserver, IDisposable
         table.AddColumn(new TableColumn(new Text("stage")) { NoWrap = true });
         table.AddColumn(new TableColumn(new Text("iter")) { NoWrap = true, Alignment = Justify.Right });
         table.AddColumn(new TableColumn(new Text("progress")) { NoWrap = true, Width = BarWidth + 16 });
-        table.AddColumn(new TableColumn(new Text("status")));
+        table.AddColumn(new TableColumn(new Text("status")) { NoWrap = true });
         table.AddColumn(new TableColumn(new Text("time")) { NoWrap = true, Alignment = Justify.Right });
         if (stages.Count == 0)
         {
