@@ -46,6 +46,7 @@ public sealed class ConsoleObserverTests
             observer.PhaseStarted(1, "sampling", "E-step: 4 samples for each of 60 train problems");
             observer.Progress(1, "sampling", 30, 60, "120 samples, 12.5 % correct, 80.0 samples/s");
             observer.Progress(1, "training", 0, 0, "step 5/20, loss 1.234, lr 0.001, 15000 tokens/s");
+            observer.Progress(RunLayout.SftBaseline, "training", 0, 0, "step 2/8, loss 2.000");
             await Task.Delay(TimeSpan.FromSeconds(2.0 / LiveConsoleObserver.RefreshesPerSecond));
         }
 
@@ -61,6 +62,12 @@ public sealed class ConsoleObserverTests
         Assert.Contains("[iter 0] evaluated: pass@1 25.0%", text);
         Assert.Contains(ResultsTable.BaseLabel, text);
         Assert.Contains("results (%)", text);
+        // The last frame drawn: the SFT baseline's training has a row of its own beside iteration 1's.
+        var last = text[text.LastIndexOf("running for", StringComparison.Ordinal)..];
+        Assert.Contains("step 5/20, loss 1.234", last);
+        Assert.Contains("step 2/8, loss 2.000", last);
+        Assert.Contains("2/8", last);
+        Assert.Contains("sft", last);
         // The region hides the cursor while live and shows it again when it stops.
         Assert.EndsWith("\u001b[?25h", text.TrimEnd());
         Assert.Equal("", fallback.ToString());

@@ -81,7 +81,7 @@ public sealed partial class LiveConsoleObserver : IRunObserver, IDisposable
             // the SFT baseline its own.
             foreach (var stage in _stages.Where(s => s.Ended is null && IsBaseline(s.Iteration) == IsBaseline(iteration)))
                 stage.Ended = now;
-            var row = StageOf(phase);
+            var row = StageOf(iteration, phase);
             row.Iteration = iteration;
             row.Done = 0;
             row.Total = 0;
@@ -97,7 +97,7 @@ public sealed partial class LiveConsoleObserver : IRunObserver, IDisposable
     {
         lock (_lock)
         {
-            var row = StageOf(phase);
+            var row = StageOf(iteration, phase);
             if (row.Iteration != iteration || row.Ended is not null)
             {
                 row.Iteration = iteration;
@@ -305,12 +305,13 @@ public sealed partial class LiveConsoleObserver : IRunObserver, IDisposable
 
     private static bool IsBaseline(int iteration) => iteration == RunLayout.SftBaseline;
 
-    private Stage StageOf(string phase)
+    /// <summary>The row of <paramref name="phase"/> in the chain of <paramref name="iteration"/>: the SFT baseline's stages have rows of their own.</summary>
+    private Stage StageOf(int iteration, string phase)
     {
-        var stage = _stages.FirstOrDefault(s => s.Phase == phase);
+        var stage = _stages.FirstOrDefault(s => s.Phase == phase && IsBaseline(s.Iteration) == IsBaseline(iteration));
         if (stage is null)
         {
-            stage = new Stage(phase) { Started = _clock.Elapsed };
+            stage = new Stage(phase) { Iteration = iteration, Started = _clock.Elapsed };
             _stages.Add(stage);
         }
         return stage;
