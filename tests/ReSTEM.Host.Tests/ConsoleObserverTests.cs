@@ -37,7 +37,8 @@ public sealed class ConsoleObserverTests
         var writer = new StringWriter();
         var fallback = new StringWriter();
         var console = SpectreConsole(writer);
-        using (var observer = new LiveConsoleObserver(console, runDir: null, fallback))
+        var observer = new LiveConsoleObserver(console, runDir: null, fallback);
+        using (observer)
         {
             observer.Info("new run tiny in runs/tiny");
             observer.PhaseStarted(0, "evaluating", "evaluating the base model");
@@ -71,6 +72,11 @@ public sealed class ConsoleObserverTests
         // The region hides the cursor while live and shows it again when it stops.
         Assert.EndsWith("\u001b[?25h", text.TrimEnd());
         Assert.Equal("", fallback.ToString());
+
+        // Once the region is gone, late notes are plain lines on the fallback writer.
+        observer.Info("a late note");
+        Assert.EndsWith(" a late note", fallback.ToString().TrimEnd());
+        Assert.DoesNotContain('\u001b', fallback.ToString());
     }
 
     [Fact]

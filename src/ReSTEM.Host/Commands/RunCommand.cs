@@ -65,9 +65,10 @@ public static class RunCommand
             {
                 await ReportCommand.PrintAndWriteAsync(await RunReport.LoadAsync(dir), System.Console.Out, System.Console.Error, CancellationToken.None);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ConfigurationError or DamagedFileException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                // The run's own files are complete; a report that cannot be written is not its failure.
+                // The run's own files are complete whatever happens here: a report that cannot be
+                // written is a warning, never the run's failure.
                 await System.Console.Out.WriteAsync(ResultsTable.From(manifest).RenderText());
                 await System.Console.Error.WriteLineAsync($"warning: the report could not be written: {e.Message} (try: restem report {dir})");
             }

@@ -39,8 +39,9 @@ public sealed partial class LiveConsoleObserver : IRunObserver, IDisposable
     private readonly Task _loop;
     private ResultsTable? _results;
     private bool _resultsStale;
+    private readonly Lock _fallbackLock = new();
     private volatile Exception? _failure;
-    private bool _disposed;
+    private volatile bool _disposed;
 
     /// <summary>
     /// Starts the live region on <paramref name="console"/>. <paramref name="runDir"/> (may be null)
@@ -140,18 +141,16 @@ public sealed partial class LiveConsoleObserver : IRunObserver, IDisposable
             // The loop records its own failure in _failure.
         }
         _stop.Dispose();
-        if (_failure is { } failure)
-        {
-            while (_messages.TryDequeue(out var line)) WriteFallback(line);
-            WriteFallback($"warning: the live display stopped ({failure.GetType().Name}: {failure.Message})");
-        }
+        // What came after the last frame (or after a failure of the region) still reaches the user.
+        while (_messages.TryDequeue(out var line)) WriteFallback(line);
+        if (_failure is { } failure) WriteFallback($"warning: the live display stopped ({failure.GetType().Name}: {failure.Message})");
     }
 
     private void Enqueue(string message)
     {
         var elapsed = _clock.Elapsed;
         var line = $"{(int)elapsed.TotalMinutes:D2}:{elapsed.Seconds:D2} {message}";
-        if (_failure is not null)
+        if (_failure is not null || _disposed)
         {
             WriteFallback(line);
             return;
@@ -161,7 +160,7 @@ public sealed partial class LiveConsoleObserver : IRunObserver, IDisposable
 
     private void WriteFallback(string line)
     {
-        lock (_fallback)
+        lock (_fallbackLock)
         {
             _fallback.WriteLine(line);
             _fallback.Flush();
