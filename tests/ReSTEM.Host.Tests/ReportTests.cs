@@ -118,6 +118,23 @@ public sealed class ReportTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task A_plot_that_cannot_be_written_is_a_warning_and_report_md_goes_without_it()
+    {
+        var dir = await BuildRunAsync("blocked", withSft: false);
+        Directory.CreateDirectory(Path.Combine(dir, "report.png"));
+
+        var written = await (await RunReport.LoadAsync(dir)).WriteAsync();
+
+        Assert.Null(written.Plot);
+        var warning = Assert.Single(written.Warnings);
+        Assert.Contains("report.png could not be drawn or written", warning);
+        var md = await File.ReadAllTextAsync(written.Markdown);
+        Assert.Contains("| 2 | 45 | 52.5 |", md);
+        Assert.DoesNotContain("![", md);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".tmp-*"));
+    }
+
+    [Fact]
     public async Task Restem_report_prints_the_table_and_writes_the_files()
     {
         var dir = await BuildRunAsync("cli", withSft: true);

@@ -130,7 +130,7 @@ public sealed class RunReport
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                warnings.Add($"the plot {PlotPath} could not be drawn ({e.GetType().Name}: {e.Message}); {MarkdownFile} is written without it");
+                warnings.Add($"the plot {PlotPath} could not be drawn or written ({e.GetType().Name}: {e.Message}); {MarkdownFile} is written without it");
             }
         }
         await AtomicFile.WriteAllTextAsync(MarkdownPath, RenderMarkdown(plotted), cancellationToken).ConfigureAwait(false);
