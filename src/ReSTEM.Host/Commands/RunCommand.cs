@@ -1,7 +1,11 @@
+using ReSTEM.Actors.Iteration;
+using ReSTEM.Actors.Runs;
 using ReSTEM.Actors.Sampling;
+using ReSTEM.Core.Options;
 using ReSTEM.Host.Configuration;
 using ReSTEM.Host.Console;
 using ReSTEM.Host.Hosting;
+using ReSTEM.Host.Reports;
 using ReSTEM.Host.Tasks;
 using ReSTEM.Model;
 using ReSTEM.Storage.Files;
@@ -43,8 +47,39 @@ public static class RunCommand
     private static async Task<int> ExecuteAsync(HoconDocument document, string? runDir, bool verbose, bool quarantine, ProcessShutdown shutdown)
     {
         var options = RunOptionsBinder.Bind(document);
-        var observer = new ConsoleObserver(System.Console.Error, TimeSpan.FromSeconds(2));
         var dir = RunStarter.RunDirectory(options, runDir);
+        // A live region on a terminal; plain lines (no escape codes) in logs and pipes. --verbose
+        // lets the logger write to the console too, which would tear a live region: plain lines then.
+        RunOutcome outcome;
+        RunManifest? manifest;
+        using (var live = LiveConsoleObserver.StandardErrorIsTerminal() && !verbose
+                   ? new LiveConsoleObserver(LiveConsoleObserver.StandardErrorConsole(), dir, System.Console.Error)
+                   : null)
+        {
+            IRunObserver observer = live is not null ? live : new ConsoleObserver(System.Console.Error, TimeSpan.FromSeconds(2));
+            (outcome, manifest) = await WorkAsync(document, options, dir, verbose, quarantine, shutdown, observer);
+        }
+        if (manifest is not null)
+        {
+            try
+            {
+                await ReportCommand.PrintAndWriteAsync(await RunReport.LoadAsync(dir), System.Console.Out, System.Console.Error, CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The run's own files are complete whatever happens here: a report that cannot be
+                // written is a warning, never the run's failure.
+                await System.Console.Out.WriteAsync(ResultsTable.From(manifest).RenderText());
+                await System.Console.Error.WriteLineAsync($"warning: the report could not be written: {e.Message} (try: restem report {dir})");
+            }
+        }
+        System.Console.Error.WriteLine(outcome.Succeeded ? $"done: {outcome.Message}" : outcome.ExitCode == 0 ? outcome.Message : $"error: {outcome.Message}");
+        return outcome.ExitCode;
+    }
+
+    private static async Task<(RunOutcome Outcome, RunManifest? Manifest)> WorkAsync(
+        HoconDocument document, RunOptions options, string dir, bool verbose, bool quarantine, ProcessShutdown shutdown, IRunObserver observer)
+    {
         await using var task = TaskCatalog.Create(options, message => observer.Info($"warning: {message}"));
         if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any() && !File.Exists(new RunLayout(dir).Manifest))
             throw new ConfigurationError($"{dir} exists, is not empty and has no run.json: it is not a run folder. Choose another restem.run-name or --run-dir.");
@@ -61,12 +96,6 @@ public static class RunCommand
         observer.Info($"task {options.Task}: {run.TrainProblems.Count} train, {run.ValidationProblems.Count} validation, {run.TestProblems.Count} test problems; model {options.Model.Base} on {device.Explanation}");
         var loader = new TorchPolicyLoader(run.Device, new GeneratorOptions { MaxConcurrentSequences = options.Sampling.MaxConcurrentSequences });
         var outcome = await RunHost.RunAsync(run, loader, task.Value.Verifier, verbose, shutdown);
-        var manifest = outcome.Manifest ?? (run.Manifests.Exists ? run.Manifests.Load() : null);
-        if (manifest is not null)
-        {
-            System.Console.Out.Write(ResultsTable.Render(manifest));
-        }
-        System.Console.Error.WriteLine(outcome.Succeeded ? $"done: {outcome.Message}" : outcome.ExitCode == 0 ? outcome.Message : $"error: {outcome.Message}");
-        return outcome.ExitCode;
+        return (outcome, outcome.Manifest ?? (run.Manifests.Exists ? run.Manifests.Load() : null));
     }
 }
