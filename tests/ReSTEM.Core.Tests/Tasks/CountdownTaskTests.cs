@@ -104,7 +104,17 @@ public sealed class CountdownTaskTests
         Assert.Equal(all.Count, keys.Distinct().Count());
         Assert.Equal(all.Count, all.Select(p => p.Id).Distinct().Count());
         Assert.Equal([2, 3, 4], a.Problems(Split.Test).Select(p => p.Difficulty).Distinct().Order());
-        Assert.All(a.Problems(Split.Test).GroupBy(p => p.Difficulty), g => Assert.Equal(50, g.Count()));
+        // Every split has the same mix of levels (to within one problem of rounding), and levels take turns.
+        foreach (var split in new[] { Split.Validation, Split.Test })
+        {
+            var problems = a.Problems(split);
+            foreach (var level in new[] { 2, 3, 4 })
+            {
+                var expected = (double)problems.Count * all.Count(p => p.Difficulty == level) / all.Count;
+                Assert.InRange(problems.Count(p => p.Difficulty == level), expected - 1, expected + 1);
+            }
+            Assert.Equal([2, 3, 4], problems.Take(3).Select(p => p.Difficulty));
+        }
     }
 
     [Fact]
@@ -125,14 +135,16 @@ public sealed class CountdownTaskTests
     }
 
     [Fact]
-    public void The_two_number_level_runs_out_and_the_rest_of_the_pool_takes_the_larger_levels()
+    public void The_two_number_level_runs_out_and_the_larger_levels_make_up_the_difference_in_every_split()
     {
         var task = new CountdownTask(new CountdownOptions { TrainProblems = 3000, ValidationProblems = 100, TestProblems = 300 });
         var train = task.Problems(Split.Train);
         Assert.Equal(3000, train.Count);
         var twos = train.Count(p => p.Difficulty == 2);
-        Assert.InRange(twos, 0, 250);
-        Assert.True(train.Count(p => p.Difficulty == 4) > 1000);
+        Assert.InRange(twos, 100, 250);
+        Assert.InRange(train.Count(p => p.Difficulty == 3), 1300, 1500);
+        Assert.InRange(train.Count(p => p.Difficulty == 4), 1300, 1500);
+        Assert.InRange(task.Problems(Split.Test).Count(p => p.Difficulty == 2), 10, 25);
     }
 
     [Fact]

@@ -15,8 +15,8 @@ namespace ReSTEM.Core.Tasks.Countdown;
 /// </summary>
 public sealed class CountdownProblemGenerator
 {
-    /// <summary>After this many draws in a row that repeat known problems, a level counts as used up.</summary>
-    private const int DuplicateDrawsPerLevel = 400;
+    /// <summary>After this many draws in a row that repeat known problems (or fall out of range), a level counts as used up.</summary>
+    private const int DuplicateDrawsPerLevel = 2000;
 
     private readonly CountdownOptions _options;
 
@@ -28,48 +28,102 @@ public sealed class CountdownProblemGenerator
     }
 
     /// <summary>
-    /// Generates the three splits, test first, then validation, then train, so the held-out sets
-    /// always get the same, even mix of levels. No two problems of the run share their numbers and
-    /// target. Levels take turns; a level whose distinct problems run out (two numbers give only a
-    /// few hundred) is left out of the rest, so the train pool holds mostly the larger levels.
+    /// Generates the three splits. No two problems of the run share their numbers and target, and
+    /// every split has the same mix of levels: each level draws its distinct problems (an even
+    /// share of all splits; two numbers from 1..12 give only a few hundred, and the larger levels
+    /// make up the difference), then each level's problems are dealt to the splits in proportion
+    /// to their sizes. Within a split the levels take turns, so any prefix is mixed the same way.
     /// </summary>
     public IReadOnlyDictionary<Split, IReadOnlyList<Problem>> GenerateSplits()
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        (Split Split, int Count)[] splits = [(Split.Test, _options.TestProblems), (Split.Validation, _options.ValidationProblems), (Split.Train, _options.TrainProblems)];
+        var total = splits.Sum(s => s.Count);
         var levels = Enumerable.Range(_options.MinNumbers, _options.MaxNumbers - _options.MinNumbers + 1).ToList();
-        var result = new Dictionary<Split, IReadOnlyList<Problem>>();
-        foreach (var (split, count) in new[] { (Split.Test, _options.TestProblems), (Split.Validation, _options.ValidationProblems), (Split.Train, _options.TrainProblems) })
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var randoms = levels.ToDictionary(l => l, l => new Random(unchecked((int)(_options.Seed * 7919 + l * 104729))));
+        var drawn = levels.ToDictionary(l => l, _ => new List<Problem>());
+
+        // Water-filling: the smallest levels take what they have, the others share the rest evenly.
+        var remaining = total;
+        var open = new List<int>(levels);
+        while (open.Count > 0)
         {
-            var random = new Random(unchecked((int)(_options.Seed * 7919 + (int)split * 104729)));
-            var problems = new List<Problem>(count);
-            var turn = 0;
-            while (problems.Count < count)
+            var share = (remaining + open.Count - 1) / open.Count;
+            foreach (var l in open) Draw(randoms[l], l, share, drawn[l], seen);
+            var shortLevels = open.Where(l => drawn[l].Count < share).ToList();
+            if (shortLevels.Count == 0)
             {
-                if (levels.Count == 0)
-                    throw new InvalidOperationException($"only {seen.Count} distinct Countdown problems exist with these ranges; fewer problems, or widen max-number / max-target / max-numbers");
-                var level = levels[turn % levels.Count];
-                var problem = DrawNew(random, level, $"countdown-{split.ToName()}-{problems.Count:D5}", seen);
-                if (problem is null)
+                // Every open level has its share: take exactly what is still needed, largest levels first.
+                foreach (var l in open.OrderByDescending(l => l))
                 {
-                    levels.Remove(level);
-                    continue;
+                    var take = Math.Min(share, remaining);
+                    drawn[l].RemoveRange(take, drawn[l].Count - take);
+                    remaining -= take;
                 }
-                problems.Add(problem);
-                turn++;
+                break;
+            }
+            foreach (var l in shortLevels)
+            {
+                remaining -= drawn[l].Count;
+                open.Remove(l);
+            }
+        }
+        if (remaining > 0)
+            throw new InvalidOperationException($"only {seen.Count} distinct Countdown problems exist with these ranges; fewer problems, or widen max-number / max-target / max-numbers");
+
+        // Deal each level's problems to the splits in proportion to the splits' sizes.
+        var used = levels.ToDictionary(l => l, _ => 0);
+        var result = new Dictionary<Split, IReadOnlyList<Problem>>();
+        for (var s = 0; s < splits.Length; s++)
+        {
+            var (split, count) = splits[s];
+            var quota = new Dictionary<int, int>();
+            if (s == splits.Length - 1)
+            {
+                foreach (var l in levels) quota[l] = drawn[l].Count - used[l];
+            }
+            else
+            {
+                var exact = levels.ToDictionary(l => l, l => (double)count * drawn[l].Count / total);
+                foreach (var l in levels) quota[l] = (int)Math.Floor(exact[l]);
+                foreach (var l in levels.OrderByDescending(l => exact[l] - quota[l]).ThenBy(l => l))
+                {
+                    if (quota.Values.Sum() >= count) break;
+                    if (used[l] + quota[l] < drawn[l].Count) quota[l]++;
+                }
+            }
+            var queues = levels.ToDictionary(l => l, l => new Queue<Problem>(drawn[l].Skip(used[l]).Take(quota[l])));
+            foreach (var l in levels) used[l] += quota[l];
+            var problems = new List<Problem>(count);
+            while (queues.Values.Any(q => q.Count > 0))
+            {
+                foreach (var l in levels)
+                {
+                    if (queues[l].TryDequeue(out var problem)) problems.Add(problem with { Id = $"countdown-{split.ToName()}-{problems.Count:D5}" });
+                }
             }
             result[split] = problems;
         }
         return result;
     }
 
-    private Problem? DrawNew(Random random, int level, string id, HashSet<string> seen)
+    /// <summary>Draws distinct new problems of <paramref name="level"/> into <paramref name="into"/> until it holds <paramref name="count"/> or the level runs out.</summary>
+    private void Draw(Random random, int level, int count, List<Problem> into, HashSet<string> seen)
     {
-        for (var attempt = 0; attempt < DuplicateDrawsPerLevel; attempt++)
+        var misses = 0;
+        while (into.Count < count && misses < DuplicateDrawsPerLevel)
         {
-            var problem = Generate(random, level, id);
-            if (problem is not null && seen.Add(Key(problem))) return problem;
+            var problem = Generate(random, level, "");
+            if (problem is not null && seen.Add(Key(problem)))
+            {
+                into.Add(problem);
+                misses = 0;
+            }
+            else
+            {
+                misses++;
+            }
         }
-        return null;
     }
 
     /// <summary>
