@@ -17,8 +17,8 @@ public sealed class KillAnywhereTests(ITestOutputHelper output) : IDisposable
     [
         "training: human solutions",
         "[iter 0] evaluating",
-        "[iter -1] baseline",
-        "[iter -1] evaluating",
+        "[sft baseline] baseline",
+        "[sft baseline] evaluating",
         "[iter 1] sampling",
         "[iter 1] sampling:",
         "[iter 1] training",

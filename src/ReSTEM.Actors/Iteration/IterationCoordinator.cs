@@ -142,7 +142,7 @@ public sealed class IterationCoordinator : ReceiveActor
                 Self.Tell(Continue.Instance);
                 return;
             }
-            EnterPhase(0, "building-base", "pre-training the built-in base model on drill and human solutions");
+            EnterPhase(0, "building-base", $"pre-training the built-in base model on {_options.Model.Pretrain.HumanSolutions} human solutions ({_options.Model.Pretrain.Epochs} epochs)");
             _trainer.Tell(BuildBaseModel.Instance);
             return;
         }
