@@ -135,6 +135,24 @@ public sealed class CountdownTaskTests
     }
 
     [Fact]
+    public async Task Step_by_step_human_solutions_come_in_their_share_and_verify()
+    {
+        var task = new CountdownTask(Small with { StepSolutionShare = 0.5 });
+        var train = task.Problems(Split.Train);
+        var steps = train.Where(p => p.Solution!.Contains(", ", StringComparison.Ordinal)).ToList();
+        // Two-number problems have a single step either way; the others show the share.
+        var multi = train.Where(p => p.Difficulty > 2).ToList();
+        Assert.InRange((double)multi.Count(p => p.Solution!.Contains(", ", StringComparison.Ordinal)) / multi.Count, 0.4, 0.6);
+        foreach (var problem in steps)
+        {
+            var result = await task.Verifier.VerifyAsync(problem, problem.Solution!, CancellationToken.None);
+            Assert.True(result.Verdict == Verdict.Passed, $"{problem.Question}: {problem.Solution}: {result.Reason}");
+            Assert.Equal(problem.Difficulty - 1, problem.Solution!.Split(", ").Length);
+        }
+        Assert.DoesNotContain(new CountdownTask(Small).Problems(Split.Train), p => p.Solution!.Contains(','));
+    }
+
+    [Fact]
     public void The_two_number_level_runs_out_and_the_larger_levels_make_up_the_difference_in_every_split()
     {
         var task = new CountdownTask(new CountdownOptions { TrainProblems = 3000, ValidationProblems = 100, TestProblems = 300 });

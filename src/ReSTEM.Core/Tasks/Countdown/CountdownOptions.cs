@@ -31,7 +31,7 @@ public sealed record CountdownOptions
     /// Share of human solutions written step by step (<c>6-3=3, 3*7=21, 21+2=23</c>) instead of in
     /// one piece (<c>(6-3)*7+2=23</c>); both forms are correct answers.
     /// </summary>
-    public double StepSolutionShare { get; init; } = 0.25;
+    public double StepSolutionShare { get; init; }
 
     /// <summary>Seed of the problem generator.</summary>
     public long Seed { get; init; } = 4321;
