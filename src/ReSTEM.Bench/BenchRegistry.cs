@@ -10,5 +10,6 @@ internal static class BenchRegistry
         ["soak"] = SoakBench.Run,
         ["storage"] = StorageBench.Run,
         ["grade"] = GradeBench.Run,
+        ["ceiling"] = CeilingBench.Run,
     };
 }

@@ -141,6 +141,18 @@ public static class Program
             result.GetValue(exportDir)!, result.GetValue(exportIteration), result.GetValue(exportFormat)!, result.GetValue(allAccepted), result.GetValue(exportOutput)!), logs, shutdown.Requested)));
         root.Subcommands.Add(export);
 
+        var baseOutput = new Option<string?>("--output") { Description = "the checkpoint folder to write (default: data/base-models/<run-name>)" };
+        var pretrain = new Command("pretrain", "make the built-in base model of a configuration from its recorded seed, for restem.model.base") { config, set, baseOutput };
+        pretrain.SetAction((result, _) => PretrainCommand.RunAsync(result.GetValue(config)!, result.GetValue(set) ?? [], result.GetValue(baseOutput), shutdown));
+        root.Subcommands.Add(pretrain);
+
+        var reportDir = new Argument<string>("DIR") { Description = "the run folder (finished, stopped or still running)" };
+        var report = new Command("report",
+            "print the results table of a run (D_i, pass@1, pass@k, maj@k, pass@1 per difficulty level, validation) and the best iteration's gain; " +
+            "write report.md and report.png (test pass@1 by iteration) into the run folder") { reportDir };
+        report.SetAction((result, _) => ReportCommand.RunAsync(result.GetValue(reportDir)!, shutdown.Requested));
+        root.Subcommands.Add(report);
+
         return root;
     }
 

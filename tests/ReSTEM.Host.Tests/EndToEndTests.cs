@@ -27,7 +27,7 @@ public sealed class EndToEndTests(ITestOutputHelper output) : IDisposable
         var runDir = Path.Combine(_root, "term");
         using (var child = RestemProcess.Start("run", "--config", TinyConfig, "--run-dir", runDir))
         {
-            Assert.True(await child.WaitForOutputAsync("training: drill", TimeSpan.FromMinutes(2)), child.Output);
+            Assert.True(await child.WaitForOutputAsync("training: human solutions", TimeSpan.FromMinutes(2)), child.Output);
             var stopped = System.Diagnostics.Stopwatch.StartNew();
             child.Signal("TERM");
             var code = await child.WaitAsync(TimeSpan.FromSeconds(30));

@@ -15,9 +15,10 @@ public sealed class KillAnywhereTests(ITestOutputHelper output) : IDisposable
     // Each kill waits for one of these to appear (in a later start than the last kill), then a random moment more.
     private static readonly string[] Marks =
     [
-        "training: drill",
         "training: human solutions",
         "[iter 0] evaluating",
+        "[sft baseline] baseline",
+        "[sft baseline] evaluating",
         "[iter 1] sampling",
         "[iter 1] sampling:",
         "[iter 1] training",

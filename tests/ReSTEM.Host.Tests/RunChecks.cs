@@ -1,7 +1,10 @@
+using System.Data;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using ReSTEM.Core.Filtering;
+using ReSTEM.Core.Options;
 using ReSTEM.Core.Problems;
-using ReSTEM.Core.Tasks.Arithmetic;
+using ReSTEM.Core.Tasks.Countdown;
 using ReSTEM.Host.Configuration;
 using ReSTEM.Storage.Rows;
 using ReSTEM.Storage.Runs;
@@ -12,12 +15,13 @@ namespace ReSTEM.Host.Tests;
 /// Checks a finished run folder from the outside, through the files alone: the invariants of
 /// ReST-EM and of the data layout that every run must satisfy, however it was interrupted.
 /// </summary>
-internal static class RunChecks
+internal static partial class RunChecks
 {
     public static async Task AssertCompleteAsync(string runDir, string configFile)
     {
         var options = RunOptionsBinder.Bind(HoconDocument.Load(configFile, []));
-        var problems = new ArithmeticProblemGenerator(options.Tasks.Arithmetic).GenerateSplits();
+        Assert.Equal(CountdownTask.TaskName, options.Task);
+        var problems = new CountdownProblemGenerator(options.Tasks.Countdown).GenerateSplits();
         var train = problems[Split.Train];
         var test = problems[Split.Test];
         var byId = problems.Values.SelectMany(p => p).ToDictionary(p => p.Id);
@@ -53,6 +57,8 @@ internal static class RunChecks
             // D_i: only correct samples, no duplicate completion per problem, at most the cap, the filter's choice.
             var trainSet = await tables.ReadTrainSetAsync(i);
             Assert.Equal(record!.TrainRows, trainSet.Count);
+            // The run must have had correct samples to train on, or the M-step checks below check nothing.
+            Assert.True(trainSet.Count > 0, $"D_{i} is empty");
             Assert.All(trainSet, t => Assert.Equal(1f, t.Reward));
             foreach (var group in trainSet.GroupBy(t => t.ProblemId))
             {
@@ -69,7 +75,20 @@ internal static class RunChecks
             Assert.True(File.Exists(Path.Combine(layout.Checkpoint(i), "model.safetensors")));
         }
 
-        for (var i = 0; i <= options.Iterations; i++)
+        if (options.Baseline == BaselineKind.Sft)
+        {
+            // The SFT baseline: the human solution of every train problem, trained from the base model, evaluated like an iteration.
+            var baseline = manifest.Find(RunLayout.SftBaseline);
+            Assert.True(baseline is { Phase: IterationPhase.Evaluated }, "the SFT baseline is evaluated");
+            var human = await tables.ReadTrainSetAsync(RunLayout.SftBaseline);
+            Assert.Equal(train.Select(p => p.Id).Order(), human.Select(h => h.ProblemId).Order());
+            Assert.All(human, h => Assert.Equal(1f, IndependentReward(byId[h.ProblemId], h.Completion)));
+            Assert.Equal(baseDigest, baseline!.StartedFromDigest);
+            Assert.NotEqual(baseDigest, baseline.Digest);
+            Assert.True(File.Exists(Path.Combine(layout.Checkpoint(RunLayout.SftBaseline), "model.safetensors")));
+        }
+
+        foreach (var i in Enumerable.Range(0, options.Iterations + 1).Concat(options.Baseline == BaselineKind.Sft ? [RunLayout.SftBaseline] : []))
         {
             var eval = await tables.ReadEvaluationAsync(i);
             Assert.Equal(test.Select(p => p.Id).Order(), eval.Where(e => e.Split == "test" && e.Mode == "greedy").Select(e => e.ProblemId).Order());
@@ -80,21 +99,47 @@ internal static class RunChecks
     }
 
     /// <summary>
-    /// The arithmetic reward computed here, apart from the project's verifier: the first #### line
-    /// (as the GSM8K harness reads it) lists numbers equal to the gold ones, in order.
+    /// The Countdown reward computed here, apart from the project's verifier: the answer line is one
+    /// or more "expression=value" steps separated by commas; each step's numbers come from the given
+    /// ones and earlier values (each once), <see cref="DataTable.Compute"/> (an evaluator that shares
+    /// no code with ours) gives each stated value, nothing is left over, and the last value is the target.
     /// </summary>
     private static float IndependentReward(Problem problem, string completion)
     {
-        var at = completion.IndexOf("####", StringComparison.Ordinal);
-        if (at < 0) return 0f;
-        var parts = completion[(at + 4)..].Split('\n')[0].Split(',').Select(p => p.Trim()).ToList();
-        var values = new List<decimal>();
-        foreach (var part in parts)
+        var question = QuestionPattern().Match(problem.Question);
+        var pool = question.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(n => decimal.Parse(n, CultureInfo.InvariantCulture)).ToList();
+        var target = decimal.Parse(question.Groups[2].Value, CultureInfo.InvariantCulture);
+        decimal? last = null;
+        foreach (var step in completion.Split('\n')[0].Split(','))
         {
-            if (!decimal.TryParse(part, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)) return 0f;
-            values.Add(value);
+            var sides = step.Split('=');
+            if (sides.Length != 2 || !AllowedExpression().IsMatch(sides[0])) return 0f;
+            if (!decimal.TryParse(sides[1].Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var stated)) return 0f;
+            foreach (Match number in Number().Matches(sides[0]))
+            {
+                if (!pool.Remove(decimal.Parse(number.Value, CultureInfo.InvariantCulture))) return 0f;
+            }
+            try
+            {
+                if (Convert.ToDecimal(new DataTable().Compute(sides[0], null), CultureInfo.InvariantCulture) != stated) return 0f;
+            }
+            catch (Exception e) when (e is EvaluateException or SyntaxErrorException or OverflowException)
+            {
+                return 0f;
+            }
+            pool.Add(stated);
+            last = stated;
         }
-        var gold = problem.Answer!.Split(',').Select(p => decimal.Parse(p.Trim(), CultureInfo.InvariantCulture));
-        return values.SequenceEqual(gold) ? 1f : 0f;
+        return last == target && pool.Count == 1 ? 1f : 0f;
     }
+
+    [GeneratedRegex(@"^use ([0-9 ]+) make ([0-9]+)$")]
+    private static partial Regex QuestionPattern();
+
+    /// <summary>Digits, + - *, parentheses and spaces, never a sign in front of a number.</summary>
+    [GeneratedRegex(@"^\s*(?:\(\s*)*[0-9]+(?:\s*\)\s*)*(?:[-+*]\s*(?:\(\s*)*[0-9]+(?:\s*\)\s*)*)*$")]
+    private static partial Regex AllowedExpression();
+
+    [GeneratedRegex("[0-9]+")]
+    private static partial Regex Number();
 }

@@ -142,7 +142,7 @@ public sealed class IterationCoordinator : ReceiveActor
                 Self.Tell(Continue.Instance);
                 return;
             }
-            EnterPhase(0, "building-base", "pre-training the built-in base model on drill and human solutions");
+            EnterPhase(0, "building-base", $"pre-training the built-in base model on {_options.Model.Pretrain.HumanSolutions} human solutions ({_options.Model.Pretrain.Epochs} epochs)");
             _trainer.Tell(BuildBaseModel.Instance);
             return;
         }
@@ -151,6 +151,7 @@ public sealed class IterationCoordinator : ReceiveActor
             StartEvaluation(0, first);
             return;
         }
+        if (_options.Baseline == BaselineKind.Sft && await AdvanceBaselineAsync()) return;
 
         for (var i = 1; i <= _options.Iterations; i++)
         {
@@ -176,6 +177,40 @@ public sealed class IterationCoordinator : ReceiveActor
             }
         }
         Complete($"all {_options.Iterations} iterations are complete");
+    }
+
+    /// <summary>
+    /// Takes the SFT baseline (iteration <see cref="RunLayout.SftBaseline"/>) one step on: its training set
+    /// (the human solution of every train problem), then the M-step from the base model, then its
+    /// evaluation. False when it is already evaluated.
+    /// </summary>
+    private async Task<bool> AdvanceBaselineAsync()
+    {
+        const int sft = RunLayout.SftBaseline;
+        var record = _manifest.Find(sft);
+        switch (record?.Phase)
+        {
+            case null or IterationPhase.Sampling:
+                var rows = new BaseModelBuilder(_run).SftTrainSet();
+                if (rows.Count == 0)
+                {
+                    Fail(2, $"restem.baseline = sft: task '{_run.Task.Name}' has no human solutions in its train split");
+                    return true;
+                }
+                await _run.Tables.WriteTrainSetAsync(sft, rows);
+                await SaveAsync(new IterationRecord { Iteration = sft, Phase = IterationPhase.Sealed, SealedProblems = rows.Count, TrainRows = rows.Count });
+                Self.Tell(Continue.Instance);
+                return true;
+            case IterationPhase.Sealed:
+                EnterPhase(sft, "baseline", $"SFT baseline: M-step from the base model on the human solutions of {record.TrainRows} train problems");
+                _trainer.Tell(new TrainIteration(sft));
+                return true;
+            case IterationPhase.Trained:
+                StartEvaluation(sft, record);
+                return true;
+            default:
+                return false;
+        }
     }
 
     private string? StoppedImproving(int iteration)
@@ -390,7 +425,7 @@ public sealed class IterationCoordinator : ReceiveActor
     private async Task HandleTrained(IterationTrained trained)
     {
         var i = trained.Iteration;
-        var startIteration = _options.Training.StartFrom == StartFrom.Base ? 0 : i - 1;
+        var startIteration = _options.Training.StartFrom == StartFrom.Base || i == RunLayout.SftBaseline ? 0 : i - 1;
         await SaveAsync(_manifest.Find(i)! with
         {
             Phase = IterationPhase.Trained,
@@ -405,7 +440,12 @@ public sealed class IterationCoordinator : ReceiveActor
 
     private void StartEvaluation(int iteration, IterationRecord record)
     {
-        EnterPhase(iteration, "evaluating", iteration == 0 ? "evaluating the base model" : $"evaluating the policy of iteration {iteration}");
+        EnterPhase(iteration, "evaluating", iteration switch
+        {
+            0 => "evaluating the base model",
+            RunLayout.SftBaseline => "evaluating the SFT baseline",
+            _ => $"evaluating the policy of iteration {iteration}",
+        });
         _evaluator.Tell(new EvaluateIteration(iteration, _run.CheckpointOf(iteration), record.CheckpointId ?? $"iter-{iteration}"));
     }
 

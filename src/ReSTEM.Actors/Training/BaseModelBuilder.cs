@@ -4,6 +4,8 @@ using ReSTEM.Core.Tasks.Arithmetic;
 using ReSTEM.Core.Training;
 using ReSTEM.Model;
 using ReSTEM.Storage.Files;
+using ReSTEM.Storage.Rows;
+using ReSTEM.Storage.Runs;
 
 namespace ReSTEM.Actors.Training;
 
@@ -30,6 +32,25 @@ public sealed class BaseModelBuilder
             .Where(x => x.Reference is not null)
             .Take(_run.Options.Model.Pretrain.HumanSolutions)
             .Select(x => new TrainingExample(_run.Task.FormatPrompt(x.Problem), x.Reference!))
+            .ToList();
+
+    /// <summary>
+    /// The SFT baseline's training set: the human solution of every train problem that has one,
+    /// as rows of <c>baseline-sft/train.parquet</c> (reward 1, iteration <see cref="RunLayout.SftBaseline"/>).
+    /// </summary>
+    public IReadOnlyList<TrainRow> SftTrainSet() =>
+        _run.TrainProblems
+            .Select(p => (Problem: p, Reference: _run.Task.FormatReference(p)))
+            .Where(x => x.Reference is not null)
+            .Select(x => new TrainRow
+            {
+                Iteration = RunLayout.SftBaseline,
+                ProblemId = x.Problem.Id,
+                SampleIndex = 0,
+                Prompt = _run.Task.FormatPrompt(x.Problem),
+                Completion = x.Reference!,
+                Reward = 1f,
+            })
             .ToList();
 
     /// <summary>Packed drill lines, one training sequence per <c>drill-lines-per-example</c> lines; empty for tasks without a drill.</summary>

@@ -6,12 +6,13 @@ using ReSTEM.Core.Training;
 using ReSTEM.Model;
 using ReSTEM.Storage.Files;
 using ReSTEM.Storage.Rows;
+using ReSTEM.Storage.Runs;
 
 namespace ReSTEM.Actors.Training;
 
 /// <summary>
 /// The M-step: fine-tunes FROM THE BASE model p0 (or, with <c>start-from = last</c>, from the
-/// previous policy) on D_i with reward-weighted NLL, evaluates greedy pass@1 on the validation
+/// previous policy; the SFT baseline always from p0) on D_i with reward-weighted NLL, evaluates greedy pass@1 on the validation
 /// split after every epoch, and commits the best epoch's weights as <c>iter-i/checkpoint</c>.
 /// </summary>
 public sealed class MStepRunner
@@ -28,7 +29,7 @@ public sealed class MStepRunner
 
     /// <summary>The checkpoint folder iteration <paramref name="iteration"/>'s M-step starts from.</summary>
     public string StartingCheckpoint(int iteration) =>
-        _run.Options.Training.StartFrom == StartFrom.Base ? _run.BaseCheckpoint : _run.CheckpointOf(iteration - 1);
+        _run.Options.Training.StartFrom == StartFrom.Base || iteration == RunLayout.SftBaseline ? _run.BaseCheckpoint : _run.CheckpointOf(iteration - 1);
 
     /// <summary>Trains iteration <paramref name="iteration"/> on <paramref name="trainSet"/> and commits its checkpoint.</summary>
     public async Task<MStepResult> RunAsync(int iteration, IReadOnlyList<TrainRow> trainSet, IProgress<string>? progress, CancellationToken cancellationToken)

@@ -47,4 +47,20 @@ public sealed record RunOptions
 
     /// <summary><c>restem.tasks</c>: per-task settings (built-in generators, dataset files).</summary>
     public TaskOptions Tasks { get; init; } = new();
+
+    /// <summary><c>baseline</c>: the comparison trained beside the iterations (<see cref="BaselineKind.Sft"/>: SFT on the train split's human solutions).</summary>
+    public BaselineKind Baseline { get; init; } = BaselineKind.None;
+}
+
+/// <summary><c>restem.baseline</c>: what the iterations are compared with.</summary>
+public enum BaselineKind
+{
+    /// <summary>No baseline.</summary>
+    None,
+
+    /// <summary>
+    /// The paper's comparison: fine-tune from the base model on the human solutions of every train
+    /// problem, with the M-step's settings and selection, and evaluate it the same way.
+    /// </summary>
+    Sft,
 }

@@ -1,5 +1,6 @@
 using ReSTEM.Core.Tasks.Arithmetic;
 using ReSTEM.Core.Tasks.Code;
+using ReSTEM.Core.Tasks.Countdown;
 
 namespace ReSTEM.Core.Options;
 
@@ -11,4 +12,7 @@ public sealed record TaskOptions
 
     /// <summary><c>code</c>: the built-in Python function-synthesis generator.</summary>
     public CodeTaskOptions Code { get; init; } = new();
+
+    /// <summary><c>countdown</c>: the built-in Countdown generator (reach a target from given numbers).</summary>
+    public CountdownOptions Countdown { get; init; } = new();
 }

@@ -1,11 +1,14 @@
+using ReSTEM.Actors.Iteration;
 using ReSTEM.Actors.Runs;
 using ReSTEM.Actors.Sampling;
+using ReSTEM.Core.Options;
 using ReSTEM.Host.Configuration;
 using ReSTEM.Host.Console;
 using ReSTEM.Host.Hosting;
 using ReSTEM.Host.Logging;
-using ReSTEM.Host.Telemetry;
+using ReSTEM.Host.Reports;
 using ReSTEM.Host.Tasks;
+using ReSTEM.Host.Telemetry;
 using ReSTEM.Model;
 using ReSTEM.Storage.Files;
 using ReSTEM.Storage.Runs;
@@ -48,10 +51,42 @@ public static class RunCommand
         var options = RunOptionsBinder.Bind(document);
         var dir = RunStarter.RunDirectory(options, runDir);
         await using var telemetry = new RunTelemetry(TelemetryOptions.Bind(document), dir);
-        // JSON logs replace the terminal display; in text mode the log file gets the same events as entries.
-        IRunObserver observer = logs.Format == LogFormat.Json
-            ? new ObserverFanOut(new LoggingObserver(logs, warningsAsEntries: true), telemetry)
-            : new ObserverFanOut(new ConsoleObserver(System.Console.Error, TimeSpan.FromSeconds(2)), new LoggingObserver(logs, warningsAsEntries: false), telemetry);
+        // A live region on a terminal; plain lines (no escape codes) in logs and pipes. --verbose
+        // lets the logger write to the console too, which would tear a live region: plain lines then.
+        RunOutcome outcome;
+        RunManifest? manifest;
+        using (var live = logs.Format == LogFormat.Text && LiveConsoleObserver.StandardErrorIsTerminal() && !verbose
+                   ? new LiveConsoleObserver(LiveConsoleObserver.StandardErrorConsole(), dir, System.Console.Error)
+                   : null)
+        {
+            // JSON logs replace the display; in text mode the log file gets the same events as entries.
+            IRunObserver observer = logs.Format == LogFormat.Json
+                ? new ObserverFanOut(new LoggingObserver(logs, warningsAsEntries: true), telemetry)
+                : new ObserverFanOut(live is not null ? live : new ConsoleObserver(System.Console.Error, TimeSpan.FromSeconds(2)), new LoggingObserver(logs, warningsAsEntries: false), telemetry);
+            (outcome, manifest) = await WorkAsync(document, options, dir, verbose, quarantine, logs, telemetry, shutdown, observer);
+        }
+        if (manifest is not null)
+        {
+            try
+            {
+                await ReportCommand.PrintAndWriteAsync(await RunReport.LoadAsync(dir), System.Console.Out, System.Console.Error, CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The run's own files are complete whatever happens here: a report that cannot be
+                // written is a warning, never the run's failure.
+                await System.Console.Out.WriteAsync(ResultsTable.From(manifest).RenderText());
+                await System.Console.Error.WriteLineAsync($"warning: the report could not be written: {e.Message} (try: restem report {dir})");
+            }
+        }
+        if (outcome.Succeeded || outcome.ExitCode == 0) logs.Notice("restem.run", outcome.Succeeded ? $"done: {outcome.Message}" : outcome.Message);
+        else logs.Create("restem.run").Error(outcome.Message);
+        return outcome.ExitCode;
+    }
+
+    private static async Task<(RunOutcome Outcome, RunManifest? Manifest)> WorkAsync(
+        HoconDocument document, RunOptions options, string dir, bool verbose, bool quarantine, Logs logs, RunTelemetry telemetry, ProcessShutdown shutdown, IRunObserver observer)
+    {
         await using var task = TaskCatalog.Create(options, message => observer.Info($"warning: {message}"));
         if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any() && !File.Exists(new RunLayout(dir).Manifest))
             throw new ConfigurationError($"{dir} exists, is not empty and has no run.json: it is not a run folder. Choose another restem.run-name or --run-dir.");
@@ -74,13 +109,6 @@ public static class RunCommand
         var loader = new TorchPolicyLoader(run.Device, new GeneratorOptions { MaxConcurrentSequences = options.Sampling.MaxConcurrentSequences });
         var outcome = await RunHost.RunAsync(run, loader, task.Value.Verifier, verbose, logs, shutdown);
         await telemetry.CompleteAsync(outcome);
-        var manifest = outcome.Manifest ?? (run.Manifests.Exists ? run.Manifests.Load() : null);
-        if (manifest is not null)
-        {
-            System.Console.Out.Write(ResultsTable.Render(manifest));
-        }
-        if (outcome.Succeeded || outcome.ExitCode == 0) logs.Notice("restem.run", outcome.Succeeded ? $"done: {outcome.Message}" : outcome.Message);
-        else logs.Create("restem.run").Error(outcome.Message);
-        return outcome.ExitCode;
+        return (outcome, outcome.Manifest ?? (run.Manifests.Exists ? run.Manifests.Load() : null));
     }
 }

@@ -4,6 +4,7 @@ using ReSTEM.Core.Options;
 using ReSTEM.Core.Sampling;
 using ReSTEM.Core.Tasks.Arithmetic;
 using ReSTEM.Core.Tasks.Code;
+using ReSTEM.Core.Tasks.Countdown;
 using ReSTEM.Core.Training;
 
 namespace ReSTEM.Host.Configuration;
@@ -16,7 +17,7 @@ namespace ReSTEM.Host.Configuration;
 public static class RunOptionsBinder
 {
     /// <summary>The task names <c>restem.task</c> accepts.</summary>
-    public static IReadOnlyList<string> TaskNames { get; } = ["arithmetic", "code"];
+    public static IReadOnlyList<string> TaskNames { get; } = ["countdown", "arithmetic", "code"];
 
     /// <summary>Binds and validates.</summary>
     public static RunOptions Bind(HoconDocument document)
@@ -44,6 +45,19 @@ public static class RunOptionsBinder
             Seed = c.Int("restem.tasks.code.seed", 0),
         };
         c.Check("restem.tasks.code", code.Validate);
+        var countdown = new CountdownOptions
+        {
+            TrainProblems = c.Int("restem.tasks.countdown.train-problems", 1),
+            ValidationProblems = c.Int("restem.tasks.countdown.val-problems", 0),
+            TestProblems = c.Int("restem.tasks.countdown.test-problems", 1),
+            MinNumbers = c.Int("restem.tasks.countdown.min-numbers", 2, CountdownSolver.MaxNumbers),
+            MaxNumbers = c.Int("restem.tasks.countdown.max-numbers", 2, CountdownSolver.MaxNumbers),
+            MaxNumber = c.Int("restem.tasks.countdown.max-number", 2, 1000),
+            MaxTarget = c.Int("restem.tasks.countdown.max-target", 2, 1_000_000),
+            StepSolutionShare = c.Double("restem.tasks.countdown.step-solution-share", 0, 1),
+            Seed = c.Long("restem.tasks.countdown.seed"),
+        };
+        c.Check("restem.tasks.countdown", countdown.Validate);
 
         var decoding = new SamplingOptions
         {
@@ -145,7 +159,8 @@ public static class RunOptionsBinder
                 VerifyTimeoutSeconds = c.Double("restem.pipeline.verify-timeout-seconds", 1, 1e7),
                 MaxPasses = c.Int("restem.pipeline.max-passes", 1, 100),
             },
-            Tasks = new TaskOptions { Arithmetic = arithmetic, Code = code },
+            Baseline = c.OneOf("restem.baseline", ["none", "sft"]) == "sft" ? BaselineKind.Sft : BaselineKind.None,
+            Tasks = new TaskOptions { Arithmetic = arithmetic, Code = code, Countdown = countdown },
         };
 
         if (options.Model.BuiltInModel.HiddenSize % options.Model.BuiltInModel.Heads != 0)

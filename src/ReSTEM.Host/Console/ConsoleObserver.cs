@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ReSTEM.Actors.Runs;
+using ReSTEM.Storage.Runs;
 
 namespace ReSTEM.Host.Console;
 
@@ -26,7 +27,7 @@ public sealed class ConsoleObserver : IRunObserver
 
     /// <inheritdoc />
     public void PhaseStarted(int iteration, string phase, string detail) =>
-        Write($"[iter {iteration}] {phase}: {detail}");
+        Write($"{StageLabel(iteration)} {phase}: {detail}");
 
     /// <inheritdoc />
     public void Progress(int iteration, string phase, long done, long total, string status)
@@ -39,19 +40,27 @@ public sealed class ConsoleObserver : IRunObserver
             _lastProgress = now;
         }
         var counts = total > 0 ? $"{done}/{total} ({100.0 * done / total:F0}%) " : "";
-        Write($"[iter {iteration}] {phase}: {counts}{status}");
+        Write($"{StageLabel(iteration)} {phase}: {counts}{status}");
     }
 
     /// <inheritdoc />
-    public void IterationEvaluated(int iteration, IReadOnlyDictionary<string, double> metrics)
-    {
-        var headline = metrics.Where(kv => !kv.Key.Contains('/')).OrderBy(kv => kv.Key, StringComparer.Ordinal)
-            .Select(kv => $"{kv.Key} {kv.Value.ToString("P1", CultureInfo.InvariantCulture)}");
-        Write($"[iter {iteration}] evaluated: {string.Join("  ", headline)}");
-    }
+    public void IterationEvaluated(int iteration, IReadOnlyDictionary<string, double> metrics) =>
+        Write(EvaluatedLine(iteration, metrics));
 
     /// <inheritdoc />
     public void Info(string message) => Write(message);
+
+    /// <summary>The prefix of a stage's lines: <c>[iter i]</c>, or <c>[sft baseline]</c> for <see cref="RunLayout.SftBaseline"/>.</summary>
+    public static string StageLabel(int iteration) =>
+        iteration == RunLayout.SftBaseline ? "[sft baseline]" : $"[iter {iteration.ToString(CultureInfo.InvariantCulture)}]";
+
+    /// <summary>The line that reports an evaluation: the headline metrics (no per-level breakdown), in %.</summary>
+    public static string EvaluatedLine(int iteration, IReadOnlyDictionary<string, double> metrics)
+    {
+        var headline = metrics.Where(kv => !kv.Key.Contains('/')).OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => $"{kv.Key} {ResultsTable.Percent(kv.Value)}%");
+        return $"{StageLabel(iteration)} evaluated: {string.Join("  ", headline)}";
+    }
 
     private void Write(string line)
     {

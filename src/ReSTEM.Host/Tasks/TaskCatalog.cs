@@ -2,6 +2,7 @@ using ReSTEM.Core.Options;
 using ReSTEM.Core.Tasks;
 using ReSTEM.Core.Tasks.Arithmetic;
 using ReSTEM.Core.Tasks.Code;
+using ReSTEM.Core.Tasks.Countdown;
 using ReSTEM.Core.Verification.MathAnswers;
 using ReSTEM.Host.Configuration;
 
@@ -11,7 +12,7 @@ namespace ReSTEM.Host.Tasks;
 public static class TaskCatalog
 {
     /// <summary>The tasks a run can use.</summary>
-    public static IReadOnlyList<string> RunTasks { get; } = [ArithmeticTask.TaskName, "code"];
+    public static IReadOnlyList<string> RunTasks { get; } = [CountdownTask.TaskName, ArithmeticTask.TaskName, "code"];
 
     /// <summary>Creates the task named by <c>restem.task</c>; dispose the handle to release the sandbox.</summary>
     /// <exception cref="ConfigurationError">The task cannot be run (a dataset task without its files, or no sandbox).</exception>
@@ -19,6 +20,8 @@ public static class TaskCatalog
     {
         switch (options.Task)
         {
+            case CountdownTask.TaskName:
+                return new Owned<ITask>(new CountdownTask(options.Tasks.Countdown), null);
             case ArithmeticTask.TaskName:
                 return new Owned<ITask>(new ArithmeticTask(options.Tasks.Arithmetic, new MathVerifier(MathVerifierMode.Builtin)), null);
             case "code":

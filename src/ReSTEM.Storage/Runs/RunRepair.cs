@@ -63,6 +63,10 @@ public sealed class RunRepair
                 {
                     if (!await ReadsAsync<SampleRow>(part, cancellationToken).ConfigureAwait(false)) phase = Earliest(phase, IterationPhase.Sampling);
                 }
+            }
+            if (i != 0)
+            {
+                // The SFT baseline (iteration -1) has no samples, but a training set and a checkpoint like an iteration.
                 if (phase >= IterationPhase.Sealed && !await ReadsAsync<TrainRow>(_layout.TrainSet(i), cancellationToken).ConfigureAwait(false))
                     phase = Earliest(phase, IterationPhase.Sampling);
                 if (phase >= IterationPhase.Trained && !CheckpointComplete(_layout.Checkpoint(i)))
