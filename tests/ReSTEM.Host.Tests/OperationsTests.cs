@@ -104,16 +104,21 @@ public sealed class OperationsTests(TinyJsonRun run, ITestOutputHelper output) :
 
         Assert.Equal("brain.Event:2", version);
         var tags = scalars.Select(s => s.Tag).ToHashSet();
-        Assert.Contains("train/iter-0/drill/loss", tags);
-        Assert.Contains("train/iter-0/drill/learning_rate", tags);
-        Assert.All(scalars.Where(s => s.Tag == "train/iter-0/drill/grad_norm"), s => Assert.True(s.Value > 0));
-        Assert.Contains("train/iter-0/drill/grad_norm", tags);
+        Assert.Contains("train/iter-0/human_solutions/loss", tags);
+        foreach (var series in new[] { "train/iter-1/m-step", "train/iter-2/m-step", "train/baseline/m-step" })
+        {
+            Assert.Contains(series + "/loss", tags);
+            Assert.Contains(series + "/learning_rate", tags);
+            Assert.Contains(series + "/grad_norm", tags);
+        }
+        Assert.All(scalars.Where(s => s.Tag.EndsWith("/grad_norm", StringComparison.Ordinal)), s => Assert.True(s.Value > 0));
+        Assert.Contains("baseline/pass@1", tags);
         Assert.Equal([0L, 1L, 2L], scalars.Where(s => s.Tag == "eval/pass@1").Select(s => s.Step));
         Assert.Contains("eval/pass@4", tags);
         Assert.Contains("eval/maj@4", tags);
         Assert.Equal([1L, 2L], scalars.Where(s => s.Tag == "estep/accept_rate").Select(s => s.Step));
-        var drill = scalars.Where(s => s.Tag == "train/iter-0/drill/loss").ToList();
-        Assert.Equal(Enumerable.Range(1, drill.Count).Select(i => (long)i), drill.Select(s => s.Step));
+        var mstep = scalars.Where(s => s.Tag == "train/iter-1/m-step/loss").ToList();
+        Assert.Equal(Enumerable.Range(1, mstep.Count).Select(i => (long)i), mstep.Select(s => s.Step));
         var pass1 = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(new RunLayout(run.RunDir).Metrics(2)))!["pass@1"];
         Assert.Equal((float)pass1, scalars.Last(s => s.Tag == "eval/pass@1").Value);
     }
@@ -190,7 +195,9 @@ public sealed class OperationsTests(TinyJsonRun run, ITestOutputHelper output) :
 
         Assert.Equal(0, code);
         var rows = await ParquetFile.ReadAsync<TrainRow>(layout.TrainSet(1));
+        Assert.NotEmpty(rows);
         var lines = File.ReadAllLines(target);
+        Assert.Equal(rows[0].Completion, JsonDocument.Parse(lines[0]).RootElement.GetProperty("messages")[1].GetProperty("content").GetString());
         Assert.Equal(rows.Count, lines.Length);
         Assert.All(lines, l => Assert.Equal(2, JsonDocument.Parse(l).RootElement.GetProperty("messages").GetArrayLength()));
 

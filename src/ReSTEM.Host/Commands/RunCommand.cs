@@ -69,14 +69,15 @@ public static class RunCommand
         {
             try
             {
-                await ReportCommand.PrintAndWriteAsync(await RunReport.LoadAsync(dir), System.Console.Out, System.Console.Error, CancellationToken.None);
+                await using var notes = logs.Format == LogFormat.Json ? new NoticeWriter(logs, "restem.report") : null;
+                await ReportCommand.PrintAndWriteAsync(await RunReport.LoadAsync(dir), System.Console.Out, notes ?? System.Console.Error, CancellationToken.None);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The run's own files are complete whatever happens here: a report that cannot be
                 // written is a warning, never the run's failure.
                 await System.Console.Out.WriteAsync(ResultsTable.From(manifest).RenderText());
-                await System.Console.Error.WriteLineAsync($"warning: the report could not be written: {e.Message} (try: restem report {dir})");
+                logs.Create("restem.report").Warning($"the report could not be written: {e.Message} (try: restem report {dir})");
             }
         }
         if (outcome.Succeeded || outcome.ExitCode == 0) logs.Notice("restem.run", outcome.Succeeded ? $"done: {outcome.Message}" : outcome.Message);

@@ -89,7 +89,7 @@ public sealed class TensorBoardRecorder : IRunObserver, IDisposable
             RunMetrics.Names.LearningRate => "learning_rate",
             _ => "grad_norm",
         };
-        var series = $"train/iter-{iteration}/{phase}/{name}";
+        var series = $"train/{(iteration < 0 ? "baseline" : $"iter-{iteration}")}/{phase}/{name}";
         _writer.Scalar(series, _steps.AddOrUpdate(series, 1, (_, step) => step + 1), value);
     }
 
