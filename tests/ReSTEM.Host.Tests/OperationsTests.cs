@@ -72,6 +72,9 @@ public sealed class OperationsTests(TinyJsonRun run, ITestOutputHelper output) :
         Assert.True(Value(run.Scrape, "restem_tokens_generated_total{") > written);
         Assert.True(Value(run.Scrape, "restem_verification_duration_milliseconds_count{") >= written);
         Assert.Contains("restem_queue_depth{", run.Scrape);
+        // Every bounded stage of the E-step reports its depth, not only the verification queue.
+        foreach (var stage in new[] { "verification", "sampling-batches", "verifying-samples", "writing-problems" })
+            Assert.Contains($"stage=\"{stage}\"", run.Scrape);
         Assert.Contains("restem_training_loss{", run.Scrape);
         Assert.Contains("restem_samples_accept_rate{", run.Scrape);
         Assert.Contains($"service_instance_id=\"tiny\"", run.Scrape);

@@ -55,6 +55,8 @@ public sealed class IterationCoordinator : ReceiveActor
     private long _correct;
     private SandboxErrorGuard _sandboxErrors = null!;
     private Stopwatch _phaseClock = new();
+    private readonly InFlight _inFlight = new();
+    private IDisposable[] _probes = [];
 
     /// <summary>Creates the coordinator of <paramref name="run"/>; <paramref name="outcome"/> completes when the run ends.</summary>
     public IterationCoordinator(RunContext run, IPolicyLoader loader, IVerifier verifier, TaskCompletionSource<RunOutcome> outcome)
@@ -108,6 +110,13 @@ public sealed class IterationCoordinator : ReceiveActor
         var evaluator = new PolicyEvaluator(_run.Task, verificationService, _options.Sampling.Decoding);
         _trainer = Context.ActorOf(TrainerActor.Props(_run, new MStepRunner(_run, evaluator)), "trainer");
         _evaluator = Context.ActorOf(EvaluatorActor.Props(_run, _loader, new CheckpointEvaluation(_run, evaluator)), "evaluator");
+        var inFlight = _inFlight;
+        _probes =
+        [
+            RunMetrics.ObserveQueue("sampling-batches", () => Interlocked.Read(ref inFlight.Batches)),
+            RunMetrics.ObserveQueue("verifying-samples", () => Interlocked.Read(ref inFlight.Verifications)),
+            RunMetrics.ObserveQueue("writing-problems", () => Interlocked.Read(ref inFlight.Writes)),
+        ];
         var removed = RunFolder.RemoveLeftovers(_run.Layout);
         if (removed > 0) _run.Observer.Info($"removed {removed} unfinished temporary file(s) left by an interrupted write");
         Self.Tell(Continue.Instance);
@@ -116,6 +125,7 @@ public sealed class IterationCoordinator : ReceiveActor
     /// <inheritdoc />
     protected override void PostStop()
     {
+        foreach (var probe in _probes) probe.Dispose();
         _stream?.Shutdown();
         _outcome.TrySetResult(new RunOutcome(false, 0, "the run was stopped before it finished; run the same command again to carry it on", _manifest));
     }
@@ -302,6 +312,7 @@ public sealed class IterationCoordinator : ReceiveActor
         var writer = _writer;
         var dispatcher = _dispatcher;
         var sandboxErrors = _sandboxErrors;
+        var inFlight = _inFlight;
         var next = 0;
 
         _stream = Source.From(unsealed)
@@ -310,10 +321,14 @@ public sealed class IterationCoordinator : ReceiveActor
             {
                 var sampler = samplers[next++ % samplers.Length];
                 var request = new GenerateBatch(iteration, batch.ToList());
-                return sampler.Ask<object>(request, samplerTimeout).ContinueWith(t => t.IsCompletedSuccessfully
-                    ? t.Result
-                    : new BatchFailed(iteration, request.Problems.Select(p => p.Id).ToList(), t.Exception?.GetBaseException().Message ?? "timed out"),
-                    TaskScheduler.Default);
+                Interlocked.Increment(ref inFlight.Batches);
+                return sampler.Ask<object>(request, samplerTimeout).ContinueWith(t =>
+                {
+                    Interlocked.Decrement(ref inFlight.Batches);
+                    return t.IsCompletedSuccessfully
+                        ? t.Result
+                        : new BatchFailed(iteration, request.Problems.Select(p => p.Id).ToList(), t.Exception?.GetBaseException().Message ?? "timed out");
+                }, TaskScheduler.Default);
             })
             .SelectMany(reply => reply switch
             {
@@ -322,10 +337,15 @@ public sealed class IterationCoordinator : ReceiveActor
                 _ => [],
             })
             .SelectAsyncUnordered(verifyParallelism, sample =>
-                dispatcher.Ask<Verified>(new Verify(problems[sample.ProblemId], sample.Completion.Text), verifyTimeout)
-                    .ContinueWith(t => t.IsCompletedSuccessfully
-                        ? new VerifiedSample(sample, t.Result.Result, t.Result.VerifyMs)
-                        : null, TaskScheduler.Default))
+            {
+                Interlocked.Increment(ref inFlight.Verifications);
+                return dispatcher.Ask<Verified>(new Verify(problems[sample.ProblemId], sample.Completion.Text), verifyTimeout)
+                    .ContinueWith(t =>
+                    {
+                        Interlocked.Decrement(ref inFlight.Verifications);
+                        return t.IsCompletedSuccessfully ? new VerifiedSample(sample, t.Result.Result, t.Result.VerifyMs) : null;
+                    }, TaskScheduler.Default);
+            })
             .Where(v => v is not null)
             .Select(v =>
             {
@@ -337,7 +357,17 @@ public sealed class IterationCoordinator : ReceiveActor
             .SelectAsync(1, v => filter.Ask<SampleCollected>(new CollectSample(v), verifyTimeout))
             .Where(c => c.Completed is not null)
             .GroupedWithin(Math.Max(1, pipeline.WriteBatchProblems), TimeSpan.FromMilliseconds(Math.Max(1, pipeline.WriteIntervalMs)))
-            .SelectAsync(1, group => writer.Ask<ProblemsWritten>(new WriteProblems(iteration, group.Select(c => c.Completed!).ToList()), verifyTimeout))
+            .SelectAsync(1, group =>
+            {
+                var completed = group.Select(c => c.Completed!).ToList();
+                Interlocked.Add(ref inFlight.Writes, completed.Count);
+                return writer.Ask<ProblemsWritten>(new WriteProblems(iteration, completed), verifyTimeout)
+                    .ContinueWith(t =>
+                    {
+                        Interlocked.Add(ref inFlight.Writes, -completed.Count);
+                        return t;
+                    }, TaskScheduler.Default).Unwrap();
+            })
             .ViaMaterialized(KillSwitches.Single<ProblemsWritten>(), Keep.Right)
             .To(Sink.ActorRef<ProblemsWritten>(Self, new PassFinished(iteration), e => new PassFailed(iteration, e)))
             .Run(Context.Materializer());
@@ -490,6 +520,14 @@ public sealed class IterationCoordinator : ReceiveActor
         _stream?.Shutdown();
         _outcome.TrySetResult(new RunOutcome(false, exitCode, message, _manifest));
         Context.Stop(Self);
+    }
+
+    /// <summary>What the E-step's bounded stages hold right now (read by the queue-depth metric).</summary>
+    private sealed class InFlight
+    {
+        public long Batches;
+        public long Verifications;
+        public long Writes;
     }
 
     private sealed record Continue
