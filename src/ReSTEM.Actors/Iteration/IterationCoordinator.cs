@@ -53,6 +53,7 @@ public sealed class IterationCoordinator : ReceiveActor
     private int _pass;
     private long _rows;
     private long _correct;
+    private long _tokens;
     private SandboxErrorGuard _sandboxErrors = null!;
     private Stopwatch _phaseClock = new();
     private readonly InFlight _inFlight = new();
@@ -269,6 +270,7 @@ public sealed class IterationCoordinator : ReceiveActor
         _sealed.UnionWith(scan.Sealed(_options.Sampling.SamplesPerProblem));
         _rows = scan.Rows;
         _correct = 0;
+        _tokens = 0;
         _pass = 0;
         _sandboxErrors = new SandboxErrorGuard(_options.Verification.MaxConsecutiveSandboxErrors);
         var unsealed = Unsealed();
@@ -384,9 +386,10 @@ public sealed class IterationCoordinator : ReceiveActor
         foreach (var id in written.ProblemIds) _sealed.Add(id);
         _rows += written.Rows;
         _correct += written.Correct;
-        var elapsed = _phaseClock.Elapsed.TotalSeconds;
+        _tokens += written.CompletionTokens;
+        var elapsed = Math.Max(_phaseClock.Elapsed.TotalSeconds, 1e-3);
         _run.Observer.Progress(written.Iteration, "sampling", _sealed.Count, _run.TrainProblems.Count,
-            $"{_rows} samples, {(_rows == 0 ? 0 : (double)_correct / _rows):P1} correct, {_rows / Math.Max(elapsed, 1e-3):F1} samples/s");
+            $"{_rows} samples, {(_rows == 0 ? 0 : (double)_correct / _rows):P1} correct, {_rows / elapsed:F1} samples/s, {_tokens / elapsed:F0} tokens/s");
     }
 
     private async Task HandlePassFinished(PassFinished finished)

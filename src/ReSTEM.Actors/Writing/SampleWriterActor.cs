@@ -39,7 +39,10 @@ public sealed class SampleWriterActor : ReceiveActor
                 rows.Count,
                 rows.Count(r => r.Accepted),
                 rows.Count(r => r.Reward > 0),
-                path);
+                path)
+            {
+                CompletionTokens = rows.Sum(r => (long)r.CompletionTokens),
+            };
         }
     }
 

@@ -14,4 +14,8 @@ public sealed record WriteProblems(int Iteration, IReadOnlyList<CompletedProblem
 /// <param name="Accepted">Rows accepted into D_i.</param>
 /// <param name="Correct">Rows with reward 1.</param>
 /// <param name="Path">The part file.</param>
-public sealed record ProblemsWritten(int Iteration, IReadOnlyList<string> ProblemIds, int Rows, int Accepted, int Correct, string Path);
+public sealed record ProblemsWritten(int Iteration, IReadOnlyList<string> ProblemIds, int Rows, int Accepted, int Correct, string Path)
+{
+    /// <summary>Completion tokens of the rows written (the E-step's generated tokens).</summary>
+    public long CompletionTokens { get; init; }
+}
