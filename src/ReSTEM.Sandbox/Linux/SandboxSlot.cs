@@ -217,8 +217,11 @@ internal sealed class SandboxSlot : IDisposable
         // only when the CPU time used came near it (the wall time stands in where no cgroup
         // measures it). Near, not at: RLIMIT_CPU counts tick-sampled time, which on a busy VM
         // runs ahead of the cgroup's exact figure (measured: the limit fired at 0.896 s of 1 s).
+        // SIGKILL comes from the hard limit, a second past the soft one (a program that ignores
+        // SIGXCPU): only a run that used at least the whole soft limit can have met it. Any other
+        // SIGKILL (a candidate killing its judge) is a crash, however busy the machine made it.
         var cpuUsed = usage.Cpu ?? stopwatch.Elapsed;
-        if ((exit == 128 + SigXcpu || exit == 128 + Native.Sigkill) && cpuUsed >= cpu * CpuLimitReached)
+        if ((exit == 128 + SigXcpu && cpuUsed >= cpu * CpuLimitReached) || (exit == 128 + Native.Sigkill && cpuUsed >= cpu))
         {
             return result with { Outcome = ProgramOutcome.Timeout, ExitCode = exit, Detail = $"CPU limit of {seconds(cpu.TotalSeconds)} reached" };
         }
