@@ -1,5 +1,6 @@
 using ReSTEM.Actors.Runs;
 using ReSTEM.Core.Options;
+using ReSTEM.Core.Problems;
 using ReSTEM.Core.Tasks.Arithmetic;
 using ReSTEM.Core.Training;
 using ReSTEM.Model;
@@ -25,30 +26,33 @@ public sealed class BaseModelBuilder
         _run = run;
     }
 
-    /// <summary>The human-solution examples the base model (and the SFT baseline) learn from.</summary>
+    /// <summary>The human-solution examples the base model learns from: the first <c>pretrain.human-solutions</c> of <see cref="HumanSolutions"/>.</summary>
     public IReadOnlyList<TrainingExample> HumanExamples() =>
+        HumanSolutions()
+            .Take(_run.Options.Model.Pretrain.HumanSolutions)
+            .Select(x => new TrainingExample(_run.Task.FormatPrompt(x.Problem), x.Reference))
+            .ToList();
+
+    /// <summary>Every train problem that has a human solution, with that solution written as a completion.</summary>
+    private IEnumerable<(Problem Problem, string Reference)> HumanSolutions() =>
         _run.TrainProblems
             .Select(p => (Problem: p, Reference: _run.Task.FormatReference(p)))
             .Where(x => x.Reference is not null)
-            .Take(_run.Options.Model.Pretrain.HumanSolutions)
-            .Select(x => new TrainingExample(_run.Task.FormatPrompt(x.Problem), x.Reference!))
-            .ToList();
+            .Select(x => (x.Problem, x.Reference!));
 
     /// <summary>
     /// The SFT baseline's training set: the human solution of every train problem that has one,
     /// as rows of <c>baseline-sft/train.parquet</c> (reward 1, iteration <see cref="RunLayout.SftBaseline"/>).
     /// </summary>
     public IReadOnlyList<TrainRow> SftTrainSet() =>
-        _run.TrainProblems
-            .Select(p => (Problem: p, Reference: _run.Task.FormatReference(p)))
-            .Where(x => x.Reference is not null)
+        HumanSolutions()
             .Select(x => new TrainRow
             {
                 Iteration = RunLayout.SftBaseline,
                 ProblemId = x.Problem.Id,
                 SampleIndex = 0,
                 Prompt = _run.Task.FormatPrompt(x.Problem),
-                Completion = x.Reference!,
+                Completion = x.Reference,
                 Reward = 1f,
             })
             .ToList();

@@ -70,7 +70,8 @@ public sealed class DatasetExport
             : AtomicFile.WriteAsync(path, async (stream, ct) =>
             {
                 var newline = Encoding.UTF8.GetBytes("\n");
-                await using var json = new Utf8JsonWriter(stream);
+                // The same escaping as the other JSONL files we write: '+' and '<' stay readable.
+                await using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
                 foreach (var row in rows)
                 {
                     WriteObject(json, row, format == ExportFormat.Hf);
