@@ -100,6 +100,27 @@ internal sealed class RestemProcess : IDisposable
         return false;
     }
 
+    /// <summary>
+    /// Waits until one of <paramref name="texts"/> has been printed and returns the index of the first
+    /// (in list order) that has; -1 when the process ends or the time runs out with none printed.
+    /// </summary>
+    public async Task<int> WaitForAnyOutputAsync(IReadOnlyList<string> texts, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            var exited = _process.HasExited;
+            var output = Output;
+            for (var i = 0; i < texts.Count; i++)
+            {
+                if (output.Contains(texts[i], StringComparison.Ordinal)) return i;
+            }
+            if (exited) return -1;
+            await Task.Delay(50);
+        }
+        return -1;
+    }
+
     public bool HasExited => _process.HasExited;
 
     public void Signal(string signal)
