@@ -43,11 +43,18 @@ public sealed class Generator : ICompletionGenerator
             .ToArray()).ToArray();
     }
 
-    /// <summary>The prompt as the model sees it: [BOS if the tokenizer has one] + Encode(prompt).</summary>
-    public int[] EncodePrompt(string prompt)
+    /// <summary>
+    /// The prompt as the model sees it: [BOS if the tokenizer has one] + Encode(prompt); a prompt
+    /// that starts with the BOS text itself (a Llama 3 chat prompt) gets no second one.
+    /// </summary>
+    public int[] EncodePrompt(string prompt) => EncodePrompt(_policy.Tokenizer, prompt);
+
+    /// <summary>What <see cref="EncodePrompt(string)"/> does, for any tokenizer (to measure prompts before a model is loaded).</summary>
+    public static int[] EncodePrompt(ITokenizer tokenizer, string prompt)
     {
-        var ids = _policy.Tokenizer.Encode(prompt);
-        return _policy.Tokenizer.BosId is { } bos ? [bos, .. ids] : [.. ids];
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        var ids = tokenizer.Encode(prompt);
+        return tokenizer.BosId is { } bos && (ids.Count == 0 || ids[0] != bos) ? [bos, .. ids] : [.. ids];
     }
 
     /// <summary>Token-level generation: per prompt, one sequence per seed, in order.</summary>

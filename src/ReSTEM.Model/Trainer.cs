@@ -133,8 +133,9 @@ public sealed class Trainer : IDisposable
     internal EncodedExample Encode(TrainingExample example)
     {
         var tokenizer = _policy.Tokenizer;
-        var head = tokenizer.BosId is { } bos ? new[] { bos } : [];
         var prompt = tokenizer.Encode(example.Prompt).ToArray();
+        // A prompt that starts with the BOS text itself (a Llama 3 chat prompt) gets no second one.
+        var head = tokenizer.BosId is { } bos && (prompt.Length == 0 || prompt[0] != bos) ? new[] { bos } : [];
         var completion = tokenizer.Encode(example.Completion);
         var tail = tokenizer.EosId is { } eos ? [.. completion, eos] : completion.ToArray();
         var max = _options.MaxSequenceLength;

@@ -288,7 +288,8 @@ public sealed class IterationCoordinator : ReceiveActor
     private void LoadSamplers(int iteration)
     {
         var previous = _manifest.Find(iteration - 1)!;
-        var load = new LoadPolicy(_run.CheckpointOf(iteration - 1), previous.CheckpointId ?? $"iter-{iteration - 1}");
+        var (dir, id) = _run.SamplingModelOf(iteration, previous.CheckpointId ?? $"iter-{iteration - 1}");
+        var load = new LoadPolicy(dir, id);
         var timeout = TimeSpan.FromSeconds(_options.Pipeline.SamplerTimeoutSeconds);
         Task.WhenAll(_samplers.Select(s => s.Ask<PolicyLoaded>(load, timeout)))
             .PipeTo(Self, success: _ => new SamplersLoaded(iteration), failure: e => new PassFailed(iteration, e));

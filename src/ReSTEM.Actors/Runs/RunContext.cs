@@ -77,6 +77,16 @@ public sealed class RunContext
     /// <summary>The checkpoint folder of iteration <paramref name="iteration"/> (0: the base model).</summary>
     public string CheckpointOf(int iteration) => iteration == 0 ? BaseCheckpoint : Layout.Checkpoint(iteration);
 
+    /// <summary>
+    /// The model that samples iteration <paramref name="iteration"/>'s E-step and the id its samples
+    /// carry: the policy of the iteration before (<paramref name="policyId"/>), or the teacher of
+    /// <c>restem.sampling.model</c> in every iteration (distillation).
+    /// </summary>
+    public (string Dir, string Id) SamplingModelOf(int iteration, string policyId) =>
+        Options.Sampling.Distills
+            ? (Path.GetFullPath(Options.Sampling.Model), "teacher-" + Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(Options.Sampling.Model))))
+            : (CheckpointOf(iteration - 1), policyId);
+
     private static IReadOnlyList<Problem> Limit(IReadOnlyList<Problem> problems, int max) =>
         max > 0 && max < problems.Count ? problems.Take(max).ToList() : problems;
 }

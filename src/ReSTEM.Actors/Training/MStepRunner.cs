@@ -75,7 +75,7 @@ public sealed class MStepRunner
                     }
                     continue;
                 }
-                var generator = new Generator(policy, new GeneratorOptions { MaxConcurrentSequences = _run.Options.Sampling.MaxConcurrentSequences }, $"iter-{iteration}-epoch-{epoch + 1}");
+                var generator = new Generator(policy, new GeneratorOptions { MaxConcurrentSequences = _run.Options.Sampling.MaxConcurrentSequences, MaxPromptTokens = _run.Options.Prompt.MaxTokens }, $"iter-{iteration}-epoch-{epoch + 1}");
                 var scored = await _evaluator.ScoreAsync(generator, _run.ValidationProblems, 1, 0, _run.Options.Seed, null, cancellationToken).ConfigureAwait(false);
                 var reward = MetricsCalculator.Greedy(scored.Select(s => s.ToOutcome()).ToList())["pass@1"];
                 history.Add(reward);
@@ -99,10 +99,12 @@ public sealed class MStepRunner
         }
     }
 
-    private static string SaveTemp(Policy policy, string finalDir, string? previous)
+    private string SaveTemp(Policy policy, string finalDir, string? previous)
     {
         var temp = AtomicFile.TempPathFor(finalDir);
         policy.Save(temp);
+        // A Hugging Face base's generation settings and tokenizer files go with every checkpoint trained from it.
+        if (_run.Options.Model.Base != ModelOptions.BuiltIn) HfFolder.CopyCompanionFiles(_run.BaseCheckpoint, temp);
         if (previous is not null && Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
         return temp;
     }

@@ -181,7 +181,20 @@ public static class ProblemReaders
                 Test = CallBasedCheck(inputs, outputs),
                 PrependQuestion = false,
             };
-        return new Problem { Id = id, Question = question, Difficulty = difficulty, Category = f.OptionalString("difficulty"), Tests = tests };
+        return new Problem { Id = id, Question = question, Difficulty = difficulty, Category = f.OptionalString("difficulty"), Tests = tests, Solution = FirstSolution(f) };
+    }
+
+    // APPS keeps its human solutions in 'solutions': a list of programs, or that list as a JSON string (often empty).
+    private static string? FirstSolution(Fields f)
+    {
+        if (!f.Has("solutions")) return null;
+        var list = f.Row.Fields["solutions"] switch
+        {
+            JsonArray a => a,
+            JsonValue v when v.TryGetValue<string>(out var s) => s.Length == 0 ? null : f.ParseJson("solutions", s) as JsonArray ?? throw f.Error("solutions", "is not valid: not a list"),
+            _ => throw f.Error("solutions", "is not valid: expected a list or a JSON string"),
+        };
+        return list?.FirstOrDefault() is JsonValue first && first.TryGetValue<string>(out var program) && program.Trim().Length > 0 ? program : null;
     }
 
     private static string Text(JsonNode? node, Fields f, int index) => node switch

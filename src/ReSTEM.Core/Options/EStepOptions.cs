@@ -22,4 +22,13 @@ public sealed record EStepOptions
 
     /// <summary><c>max-train-problems</c>: use only the first N train problems per iteration (0 = all).</summary>
     public int MaxTrainProblems { get; init; }
+
+    /// <summary>The value of <see cref="Model"/> that lets the policy sample its own data.</summary>
+    public const string PolicySamples = "policy";
+
+    /// <summary><see cref="PolicySamples"/>, or the folder of a teacher model that samples the E-step in the policy's place (distillation).</summary>
+    public string Model { get; init; } = PolicySamples;
+
+    /// <summary>Whether a teacher samples the E-step.</summary>
+    public bool Distills => Model != PolicySamples;
 }

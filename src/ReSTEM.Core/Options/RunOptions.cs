@@ -50,6 +50,12 @@ public sealed record RunOptions
 
     /// <summary><c>baseline</c>: the comparison trained beside the iterations (<see cref="BaselineKind.Sft"/>: SFT on the train split's human solutions).</summary>
     public BaselineKind Baseline { get; init; } = BaselineKind.None;
+
+    /// <summary>The files of a dataset task (<c>restem.data</c>).</summary>
+    public DataOptions Data { get; init; } = new();
+
+    /// <summary>How a dataset task writes prompts (<c>restem.prompt</c>).</summary>
+    public ReSTEM.Core.Prompts.PromptOptions Prompt { get; init; } = new();
 }
 
 /// <summary><c>restem.baseline</c>: what the iterations are compared with.</summary>

@@ -77,7 +77,7 @@ public static partial class EvalCommand
                 dispatcher, options.Verification.EffectiveParallelism, TimeSpan.FromSeconds(options.Pipeline.VerifyTimeoutSeconds));
             var evaluation = new CheckpointEvaluation(run, new PolicyEvaluator(task.Value, verification, options.Sampling.Decoding));
             using var policy = LoadCheckpoint(request.Checkpoint, checkpoint, run);
-            var generator = new Generator(policy, new GeneratorOptions { MaxConcurrentSequences = options.Sampling.MaxConcurrentSequences }, CheckpointIds.For(iteration, policy.WeightsDigest()));
+            var generator = new Generator(policy, new GeneratorOptions { MaxConcurrentSequences = options.Sampling.MaxConcurrentSequences, MaxPromptTokens = options.Prompt.MaxTokens }, CheckpointIds.For(iteration, policy.WeightsDigest()));
             var progress = new SynchronousProgress<(string Part, int Done, int Total)>(p => run.Observer.Progress(iteration, "evaluating", p.Done, p.Total, p.Part));
             var (rows, metrics) = await evaluation.ScoreAsync(iteration, generator, progress, cancel);
             var evalPath = Path.Combine(output, "eval.parquet");

@@ -1,7 +1,11 @@
 using ReSTEM.Actors.Iteration;
 using ReSTEM.Actors.Runs;
 using ReSTEM.Actors.Sampling;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using ReSTEM.Core.Options;
+using ReSTEM.Core.Problems;
+using ReSTEM.Core.Tasks.Datasets;
 using ReSTEM.Host.Configuration;
 using ReSTEM.Host.Console;
 using ReSTEM.Host.Hosting;
@@ -107,9 +111,30 @@ public static class RunCommand
         telemetry.SetRun(run.RunId);
         var device = DeviceResolver.Resolve(run.Device);
         observer.Info($"task {options.Task}: {run.TrainProblems.Count} train, {run.ValidationProblems.Count} validation, {run.TestProblems.Count} test problems; model {options.Model.Base} on {device.Explanation}");
-        var loader = new TorchPolicyLoader(run.Device, new GeneratorOptions { MaxConcurrentSequences = options.Sampling.MaxConcurrentSequences });
+        if (options.Sampling.Distills) observer.Info($"distillation: the teacher {options.Sampling.Model} samples every E-step; {options.Model.Base} is trained");
+        if (task.Value is DatasetTask { Skipped.Count: > 0 } dataset) await WriteSkippedAsync(dir, dataset, options, observer);
+        var loader = new TorchPolicyLoader(run.Device, new GeneratorOptions { MaxConcurrentSequences = options.Sampling.MaxConcurrentSequences, MaxPromptTokens = options.Prompt.MaxTokens });
         var outcome = await RunHost.RunAsync(run, loader, task.Value.Verifier, verbose, logs, shutdown);
         await telemetry.CompleteAsync(outcome);
         return (outcome, outcome.Manifest ?? (run.Manifests.Exists ? run.Manifests.Load() : null));
     }
+
+    /// <summary>Reports the problems left out for their prompt's length, and lists them in <c>skipped-problems.json</c>.</summary>
+    private static async Task WriteSkippedAsync(string dir, DatasetTask task, RunOptions options, IRunObserver observer)
+    {
+        var bySplit = task.Skipped.GroupBy(s => s.Split).Select(g => $"{g.Count()} {g.Key.ToName()}");
+        var path = Path.Combine(dir, SkippedFileName);
+        observer.Info($"skipped {task.Skipped.Count} problems whose prompt is longer than restem.prompt.max-tokens = {options.Prompt.MaxTokens} ({string.Join(", ", bySplit)}); listed in {path}");
+        var list = new JsonArray(task.Skipped.Select(s => (JsonNode)new JsonObject
+        {
+            ["split"] = s.Split.ToName(),
+            ["problem_id"] = s.ProblemId,
+            ["prompt_tokens"] = s.PromptTokens,
+        }).ToArray());
+        var json = new JsonObject { ["max_tokens"] = options.Prompt.MaxTokens, ["skipped"] = list };
+        await AtomicFile.WriteAllTextAsync(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    /// <summary>The run folder's list of problems left out for their prompt's length.</summary>
+    public const string SkippedFileName = "skipped-problems.json";
 }

@@ -17,7 +17,7 @@ namespace ReSTEM.Host.Configuration;
 public static class RunOptionsBinder
 {
     /// <summary>The task names <c>restem.task</c> accepts.</summary>
-    public static IReadOnlyList<string> TaskNames { get; } = ["countdown", "arithmetic", "code"];
+    public static IReadOnlyList<string> TaskNames { get; } = ["countdown", "arithmetic", "code", "gsm8k", "math", "humaneval", "mbpp", "apps"];
 
     /// <summary>Binds and validates.</summary>
     public static RunOptions Bind(HoconDocument document)
@@ -127,6 +127,7 @@ public static class RunOptionsBinder
                 MaxConcurrentSequences = c.Int("restem.sampling.max-concurrent-sequences", 1),
                 Samplers = c.Int("restem.sampling.samplers", 1, 64),
                 MaxTrainProblems = c.Int("restem.sampling.max-train-problems", 0),
+                Model = c.NonEmpty("restem.sampling.model"),
             },
             Verification = new VerificationOptions
             {
@@ -161,6 +162,8 @@ public static class RunOptionsBinder
             },
             Baseline = c.OneOf("restem.baseline", ["none", "sft"]) == "sft" ? BaselineKind.Sft : BaselineKind.None,
             Tasks = new TaskOptions { Arithmetic = arithmetic, Code = code, Countdown = countdown },
+            Data = BindData(c),
+            Prompt = BindPrompt(c),
         };
 
         if (options.Model.BuiltInModel.HiddenSize % options.Model.BuiltInModel.Heads != 0)
@@ -171,7 +174,59 @@ public static class RunOptionsBinder
             throw new ConfigurationError($"{document.Source}: every restem.evaluation.k must be at most restem.evaluation.samples-per-problem ({options.Evaluation.SamplesPerProblem}), got [{string.Join(", ", options.Evaluation.K)}]");
         if (options.Model.Base != ModelOptions.BuiltIn && !Directory.Exists(options.Model.Base))
             throw new ConfigurationError($"{document.Source}: restem.model.base is '{options.Model.Base}', which is neither 'builtin' nor an existing model folder");
+        if (options.Sampling.Distills && !Directory.Exists(options.Sampling.Model))
+            throw new ConfigurationError($"{document.Source}: restem.sampling.model is '{options.Sampling.Model}', which is neither 'policy' nor an existing model folder");
+        var dataset = Core.Prompts.PromptPresets.Tasks.Contains(options.Task);
+        if (dataset)
+        {
+            if (options.Data.Train.Length == 0) throw new ConfigurationError($"{document.Source}: restem.data.train is missing: restem.task = {options.Task} reads its problems from files");
+            if (options.Data.Test.Length == 0) throw new ConfigurationError($"{document.Source}: restem.data.test is missing: restem.task = {options.Task} reads its problems from files");
+            foreach (var (key, path) in new[] { ("train", options.Data.Train), ("test", options.Data.Test), ("val", options.Data.Validation ?? "") })
+            {
+                if (path.Length > 0 && !File.Exists(path)) throw new ConfigurationError($"{document.Source}: restem.data.{key} = {path}: no such file");
+            }
+            if (options.Model.Base == ModelOptions.BuiltIn)
+                throw new ConfigurationError($"{document.Source}: restem.task = {options.Task} needs a Hugging Face model: set restem.model.base to its folder (the built-in model knows only the built-in tasks)");
+        }
+        else if (options.Data.Train.Length > 0 || options.Data.Test.Length > 0 || options.Data.Validation is not null)
+        {
+            throw new ConfigurationError($"{document.Source}: restem.data is set, but restem.task = {options.Task} is a built-in task that makes its own problems (the dataset tasks: {string.Join(", ", Core.Prompts.PromptPresets.Tasks)})");
+        }
         return options;
+    }
+
+    private static DataOptions BindData(Reader c)
+    {
+        var val = c.Raw("restem.data.val");
+        var isFraction = double.TryParse(val, NumberStyles.Float, CultureInfo.InvariantCulture, out var fraction);
+        if (isFraction && (fraction < 0 || fraction >= 1 || double.IsNaN(fraction)))
+            throw c.Error("restem.data.val", val, "a file, or a fraction of train in [0, 1)");
+        return new DataOptions
+        {
+            Train = c.Optional("restem.data.train"),
+            Test = c.Optional("restem.data.test"),
+            Validation = isFraction ? null : c.NonEmpty("restem.data.val"),
+            ValidationFraction = isFraction ? fraction : 0,
+        };
+    }
+
+    private static Core.Prompts.PromptOptions BindPrompt(Reader c)
+    {
+        var shots = c.Raw("restem.prompt.shots");
+        var prompt = new Core.Prompts.PromptOptions
+        {
+            Template = c.Optional("restem.prompt.template") is { Length: > 0 } template ? template : null,
+            Shots = shots == "default" ? null : c.Int("restem.prompt.shots", 0, 1000),
+            ExemplarsFile = c.Optional("restem.prompt.exemplars-file") is { Length: > 0 } file ? file : null,
+            Stop = c.Raw("restem.prompt.stop") == "default" ? null : c.StringList("restem.prompt.stop"),
+            Chat = c.OneOf("restem.prompt.chat", ["none", "auto", "chatml", "llama3"]),
+            System = c.Optional("restem.prompt.system") is { Length: > 0 } system ? system : null,
+            MaxTokens = c.Int("restem.prompt.max-tokens", 1, 1 << 20),
+            TooLong = c.OneOf("restem.prompt.too-long", ["skip", "error"]) == "error" ? Core.Prompts.TooLongPrompt.Error : Core.Prompts.TooLongPrompt.Skip,
+        };
+        c.Check("restem.prompt", prompt.Validate);
+        if (prompt.ExemplarsFile is { } path && !File.Exists(path)) throw c.Error("restem.prompt.exemplars-file", path, "an existing JSONL file");
+        return prompt;
     }
 
     internal sealed class Reader(Config config, string source)
@@ -213,6 +268,14 @@ public static class RunOptionsBinder
         {
             var text = Text(key);
             return allowed.Contains(text) ? text : throw Error(key, text, "one of " + string.Join(", ", allowed));
+        }
+
+        public string Optional(string key)
+        {
+            var value = config.GetValue(key);
+            if (value is null || value.IsEmpty) return "";
+            if (value.IsObject() || value.IsArray()) throw Error(key, Raw(key), "a single value");
+            return value.GetString() ?? "";
         }
 
         public string NonEmpty(string key)
@@ -291,9 +354,9 @@ public static class RunOptionsBinder
             return value.GetString() ?? "";
         }
 
-        private string Raw(string key) => config.GetValue(key)?.ToString() ?? "(missing)";
+        public string Raw(string key) => config.GetValue(key)?.ToString() ?? "(missing)";
 
-        private ConfigurationError Error(string key, string value, string allowed, Exception? inner = null) =>
+        public ConfigurationError Error(string key, string value, string allowed, Exception? inner = null) =>
             new($"{source}: {key} = {value} is not allowed: expected {allowed}", inner);
     }
 }
