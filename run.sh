@@ -90,6 +90,28 @@ setup_sandbox_users() {
   [ "$created" -eq 0 ] || installed+=("$created sandbox users")
 }
 
+setup_reference_js() {
+  # The tokenizer and chat-template parity tests compare against Hugging Face's JavaScript
+  # implementations and Qwen3's real tokenizer files, installed from the npm lock file. npm ci
+  # runs only when node_modules is missing or the lock file changed since the last install.
+  local dir="$root/tests/reference-js" stamp sum log=/tmp/restem-setup-npm.log
+  stamp="$dir/node_modules/.restem-lock.sha256"
+  sum=$(sha256sum "$dir/package-lock.json" | awk '{print $1}')
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] && return 0
+  if ! command -v npm >/dev/null 2>&1; then
+    if have_root; then apt_install "" nodejs npm; else
+      notes+=("npm not found: the tokenizer and chat parity tests will fail (install Node.js 18+ and npm)")
+      return 0
+    fi
+  fi
+  if (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts) >"$log" 2>&1; then
+    echo "$sum" > "$stamp"
+    installed+=("tests/reference-js (npm ci)")
+  else
+    notes+=("npm ci in tests/reference-js failed (see $log): the tokenizer and chat parity tests will fail")
+  fi
+}
+
 build() {
   if ! dotnet build "$root/ReSTEM.Actors.sln" -c Release -nologo -v q -clp:ErrorsOnly >"$root/.build.log" 2>&1; then
     cat "$root/.build.log" >&2
@@ -101,6 +123,7 @@ build() {
 setup_libstdcxx
 setup_packages
 setup_sandbox_users
+[ "${1:-}" != "test" ] || setup_reference_js
 summary="set-up: "
 if [ ${#installed[@]} -eq 0 ]; then summary+="nothing to install"; else summary+="installed"; sep=" "; for i in "${installed[@]}"; do summary+="$sep$i"; sep=", "; done; fi
 for n in "${notes[@]}"; do summary+="; $n"; done
