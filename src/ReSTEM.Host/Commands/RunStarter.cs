@@ -37,7 +37,14 @@ public static class RunStarter
             {
                 throw new ConfigurationError(e.Message, e);
             }
-            var differences = ManifestStore.Differences(manifest.ResumeKeys, keys);
+            // A key the service gained after the run began reads as its default in the stored run:
+            // set to that default now, it changes nothing the run did.
+            var stored = new Dictionary<string, string>(manifest.ResumeKeys, StringComparer.Ordinal);
+            foreach (var (key, value) in document.ReferenceLeaves)
+            {
+                if (!stored.ContainsKey(key) && keys.ContainsKey(key)) stored[key] = value;
+            }
+            var differences = ManifestStore.Differences(stored, keys);
             if (differences.Count > 0)
                 throw new ConfigurationError(
                     $"{layout.Manifest}: this run was started with a different configuration, so carrying it on would mix incompatible data. "
