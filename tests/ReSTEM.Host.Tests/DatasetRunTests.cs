@@ -148,6 +148,62 @@ public sealed class DatasetRunTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task A_teacher_samples_every_e_step_from_gzip_and_parquet_files_and_the_sft_baseline_trains_on_gsm8k_answers()
+    {
+        var gsm8k = Lines(Path.Combine(DataDir, "gsm8k-test.jsonl")).Take(20).ToList();
+        var train = Path.Combine(_root, "train.jsonl.gz");
+        Directory.CreateDirectory(_root);
+        using (var gz = new GZipStream(File.Create(train), CompressionLevel.Fastest))
+        using (var writer = new StreamWriter(gz))
+        {
+            foreach (var line in gsm8k.Take(14)) writer.WriteLine(line);
+        }
+        // The test split in Parquet, written by another Parquet library.
+        var test = Path.Combine(_root, "test.parquet");
+        var testRows = gsm8k.Skip(14).Select(l => JsonNode.Parse(l)!).ToList();
+        using (var file = new ParquetSharp.ParquetFileWriter(test, [new ParquetSharp.Column<string>("question"), new ParquetSharp.Column<string>("answer")]))
+        {
+            using var group = file.AppendRowGroup();
+            using (var column = group.NextColumn().LogicalWriter<string>()) column.WriteBatch(testRows.Select(r => r["question"]!.GetValue<string>()).ToArray());
+            using (var column = group.NextColumn().LogicalWriter<string>()) column.WriteBatch(testRows.Select(r => r["answer"]!.GetValue<string>()).ToArray());
+            file.Close();
+        }
+        var student = MakeTinyQwen(Path.Combine(_root, "student"), seed: 11);
+        var teacher = MakeTinyQwen(Path.Combine(_root, "teacher"), seed: 12);
+        var config = Config("gsm8k", train, test, student, $"iterations = 1\n  baseline = sft\n  sampling.model = \"{teacher}\"");
+        var runDir = Path.Combine(_root, "distilled");
+        var (code, text) = await RestemProcess.RunAsync(TimeSpan.FromMinutes(8), "run", "--config", config, "--run-dir", runDir);
+        output.WriteLine(text);
+        Assert.Equal(0, code);
+        Assert.Contains("task gsm8k: 11 train, 3 validation, 6 test problems", text);
+        Assert.Contains("distillation: the teacher", text);
+
+        var layout = new RunLayout(runDir);
+        var rows = new List<JsonObject>();
+        foreach (var part in Directory.GetFiles(layout.Samples(1), "*.parquet"))
+            await foreach (var row in ParquetRows.ReadAsync(part)) rows.Add(row.Fields);
+        Assert.Equal(22, rows.Count);
+        Assert.All(rows, r => Assert.Equal("teacher-teacher", r["checkpoint_id"]!.GetValue<string>()));
+        var evalRows = new List<JsonObject>();
+        await foreach (var row in ParquetRows.ReadAsync(layout.Eval(1))) evalRows.Add(row.Fields);
+        Assert.DoesNotContain(evalRows, r => r["checkpoint_id"]!.GetValue<string>().StartsWith("teacher", StringComparison.Ordinal));
+
+        // The SFT baseline: every train problem's GSM8K answer, without its calculator notes, as a completion.
+        var sft = await new TableStore(layout).ReadTrainSetAsync(RunLayout.SftBaseline);
+        Assert.Equal(11, sft.Count);
+        Assert.All(sft, r => Assert.Matches(@"\n#### -?[0-9]+$", r.Completion));
+        Assert.All(sft, r => Assert.DoesNotContain("<<", r.Completion));
+        Assert.True(File.Exists(layout.Eval(RunLayout.SftBaseline)));
+        Assert.Contains("SFT (human)", File.ReadAllText(Path.Combine(runDir, "report.md")));
+
+        // Carrying the run on with another teacher would mix two teachers' samples: refused.
+        var other = MakeTinyQwen(Path.Combine(_root, "other-teacher"), seed: 13);
+        (code, text) = await RestemProcess.RunAsync(TimeSpan.FromMinutes(2), "run", "--config", config, "--run-dir", runDir, "--set", $"restem.sampling.model={other}");
+        Assert.Equal(2, code);
+        Assert.Contains("restem.sampling.model", text);
+    }
+
+    [Fact]
     public async Task A_humaneval_run_checks_samples_in_the_sandbox()
     {
         var humanEval = Lines(Path.Combine(DataDir, "HumanEval.jsonl.gz")).Take(10).ToList();
