@@ -2,7 +2,8 @@
 // implementation @huggingface/transformers wraps) built from Qwen3's real tokenizer files.
 //   node encode.mjs IN.json OUT.json
 // IN: {"texts": [string, ...]}
-// OUT: {"tokenizer_dir": string, "ids": [[int, ...], ...], "decoded": [string, ...]}
+// OUT: {"tokenizer_dir": string, "ids": [[int, ...], ...], "decoded": [string, ...],
+//       "decoded_skip_special": [string, ...]} (decoded with skip_special_tokens false and true)
 // No special tokens are added around a text (Qwen3's tokenizer adds none anyway); special
 // tokens written inside a text are matched as the tokenizer's added tokens, as in Python.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -22,4 +23,5 @@ if (!Array.isArray(texts)) {
 const tokenizer = new Tokenizer(readQwen3("tokenizer.json"), readQwen3("tokenizer_config.json"));
 const ids = texts.map((t) => tokenizer.encode(t, { add_special_tokens: false }).ids);
 const decoded = ids.map((x) => tokenizer.decode(x, { skip_special_tokens: false }));
-writeFileSync(output, JSON.stringify({ tokenizer_dir: qwen3Dir, ids, decoded }));
+const decoded_skip_special = ids.map((x) => tokenizer.decode(x, { skip_special_tokens: true }));
+writeFileSync(output, JSON.stringify({ tokenizer_dir: qwen3Dir, ids, decoded, decoded_skip_special }));
