@@ -11,6 +11,12 @@ namespace ReSTEM.Model;
 /// A Hugging Face <c>tokenizer.json</c> byte-level BPE tokenizer (GPT-2, Qwen2, Llama 3 family),
 /// run by Microsoft.ML.Tokenizers. Special tokens come from <c>tokenizer_config.json</c> when present.
 /// </summary>
+/// <remarks>
+/// Ids equal Hugging Face's (tested against its JavaScript tokenizer on Qwen3's real files): added
+/// tokens are matched in the raw text, an NFC normalizer is applied to the text between them, and
+/// the split regex sees whole code points. Not modelled: added tokens' <c>lstrip</c>, <c>rstrip</c>
+/// and <c>single_word</c> flags (false in the Qwen2/2.5/3 and Llama 3 tokenizers).
+/// </remarks>
 public sealed class HfTokenizer : ITokenizer
 {
     /// <summary>The HF tokenizer file name.</summary>
@@ -33,13 +39,13 @@ public sealed class HfTokenizer : ITokenizer
 
     private HfTokenizer(string json, string? configJson, BpeTokenizer bpe, bool nfc, IReadOnlyDictionary<string, int> added, HashSet<int> special, int vocabSize, int? bos, int? eos, int pad)
     {
-        _addedText = added.ToDictionary(kv => kv.Value, kv => kv.Key);
-        _special = special;
         _json = json;
         _configJson = configJson;
         _bpe = bpe;
         _nfc = nfc;
         _added = added;
+        _addedText = added.ToDictionary(kv => kv.Value, kv => kv.Key);
+        _special = special;
         // Longest first, so of two added tokens that start at the same place the longer one wins.
         _addedPattern = added.Count == 0 ? null
             : new Regex(string.Join("|", added.Keys.OrderByDescending(k => k.Length).ThenBy(k => k, StringComparer.Ordinal).Select(Regex.Escape)), RegexOptions.CultureInvariant);
