@@ -127,7 +127,7 @@ public static partial class ChatTemplates
         return text.ToString();
     }
 
-    // Jinja's trim is Python's str.strip(): .NET's Trim() without arguments also keeps U+001C..U+001F.
+    // Jinja's trim is Python's str.strip(), which also removes U+001C..U+001F; .NET's Trim() keeps them.
     private static readonly char[] PythonWhitespace =
     [
         '\t', '\n', '\v', '\f', '\r', '\u001c', '\u001d', '\u001e', '\u001f', ' ', '\u0085', '\u00a0', '\u1680',

@@ -89,6 +89,15 @@ public sealed class ChatTemplateParityTests
         Assert.EndsWith("4<|eot_id|>", ChatTemplates.Render(ChatFormat.Llama3, endsWithAssistant, addGenerationPrompt: false));
     }
 
+    [Fact]
+    public void Llama3_trims_whitespace_as_python_jinja_does()
+    {
+        // Hugging Face renders templates with Python's Jinja, whose trim is str.strip(): it removes
+        // U+001C..U+001F and U+0085 too (JavaScript's trim keeps those, so the reference above cannot say).
+        var rendered = ChatTemplates.Render(ChatFormat.Llama3, [new("user", "\u001c\u0085 x y \u001f\u3000")], addGenerationPrompt: false);
+        Assert.Equal("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nx y<|eot_id|>", rendered);
+    }
+
     // User only, system + user, and few-shot (user/assistant pairs, then the question), on real GSM8K
     // problems and on contents with whitespace at either end; with and without the generation prompt.
     private static List<(IReadOnlyList<ChatMessage> Messages, bool AddGenerationPrompt)> Conversations()
