@@ -85,6 +85,7 @@ public sealed class TokenizerParityTests
         Assert.Equal(2 * 1319, gsm8k);
         Assert.Equal(gsm8k + 4 * 164, texts.Count);
         texts.AddRange(TrickyTexts);
+        texts.AddRange(Jumbles(1000, seed: 11));
 
         var reference = ReferenceJs.Run("encode.mjs", new JsonObject { ["tokenizer"] = name, ["texts"] = new JsonArray([.. texts.Select(t => JsonValue.Create(t))]) }, NodeTimeout);
         var expected = reference["ids"]!.AsArray().Select(a => a!.AsArray().Select(i => i!.GetValue<int>()).ToArray()).ToList();
@@ -118,6 +119,21 @@ public sealed class TokenizerParityTests
         Assert.True(exactRoundTrips > 3_000, $"only {exactRoundTrips} texts round-trip exactly in the reference");
         Assert.True(idMismatches.Count == 0, $"{name}: {idMismatches.Count} of {texts.Count} texts differ:\n{string.Join("\n", idMismatches.Take(10))}");
         Assert.True(roundTripMismatches.Count == 0, $"{name}: {roundTripMismatches.Count} round trips differ:\n{string.Join("\n", roundTripMismatches.Take(10))}");
+    }
+
+    // Random strings made of the pieces where tokenizers go wrong (seeded, so a failure repeats).
+    private static IEnumerable<string> Jumbles(int count, int seed)
+    {
+        string[] pieces =
+        [
+            " ", "  ", "\t", "\n", "\r\n", "\r", "'", "'s", "'S", "'ll", "'re", "'d", "’", "a", "Z", "word", "é", "e\u0301", "\u0301",
+            "\u0327", "ß", "数", "字", "한", "\u1100\u1161", "0", "7", "123", "٣", "𝟙", "😀", "👍🏽", "‍", "🇫🇷", "𝔘", "x\u200by", "\u00a0",
+            "\u3000", "\u2028", "\u0085", ".", ",", "!", "?", "$", "#", "__", "->", "(", ")", "{", "}", "<", ">", "|", "<|im_start|>",
+            "<|im_end|>", "<|endoftext|>", "<think>", "<|eot_id|>", "<|begin_of_text|>", "\\", "\"", "ﬁ", "\u212b", "Å",
+        ];
+        var random = new Random(seed);
+        for (var i = 0; i < count; i++)
+            yield return string.Concat(Enumerable.Range(0, random.Next(1, 24)).Select(_ => pieces[random.Next(pieces.Length)]));
     }
 
     private static string Show(string text) =>
