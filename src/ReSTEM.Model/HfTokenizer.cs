@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
+using ReSTEM.Model.Unicode;
 
 namespace ReSTEM.Model;
 
@@ -10,6 +11,12 @@ namespace ReSTEM.Model;
 /// A Hugging Face <c>tokenizer.json</c> byte-level BPE tokenizer (GPT-2, Qwen2, Llama 3 family),
 /// run by Microsoft.ML.Tokenizers. Special tokens come from <c>tokenizer_config.json</c> when present.
 /// </summary>
+/// <remarks>
+/// Ids equal Hugging Face's (tested against its JavaScript tokenizer on Qwen3's real files): added
+/// tokens are matched in the raw text, an NFC normalizer is applied to the text between them, and
+/// the split regex sees whole code points. Not modelled: added tokens' <c>lstrip</c>, <c>rstrip</c>
+/// and <c>single_word</c> flags (false in the Qwen2/2.5/3 and Llama 3 tokenizers).
+/// </remarks>
 public sealed class HfTokenizer : ITokenizer
 {
     /// <summary>The HF tokenizer file name.</summary>
@@ -25,13 +32,23 @@ public sealed class HfTokenizer : ITokenizer
     private readonly string? _configJson;
     private readonly BpeTokenizer _bpe;
     private readonly bool _nfc;
+    private readonly IReadOnlyDictionary<string, int> _added;
+    private readonly Regex? _addedPattern;
+    private readonly Dictionary<int, string> _addedText;
+    private readonly HashSet<int> _special;
 
-    private HfTokenizer(string json, string? configJson, BpeTokenizer bpe, bool nfc, int vocabSize, int? bos, int? eos, int pad)
+    private HfTokenizer(string json, string? configJson, BpeTokenizer bpe, bool nfc, IReadOnlyDictionary<string, int> added, HashSet<int> special, int vocabSize, int? bos, int? eos, int pad)
     {
         _json = json;
         _configJson = configJson;
         _bpe = bpe;
         _nfc = nfc;
+        _added = added;
+        _addedText = added.ToDictionary(kv => kv.Value, kv => kv.Key);
+        _special = special;
+        // Longest first, so of two added tokens that start at the same place the longer one wins.
+        _addedPattern = added.Count == 0 ? null
+            : new Regex(string.Join("|", added.Keys.OrderByDescending(k => k.Length).ThenBy(k => k, StringComparer.Ordinal).Select(Regex.Escape)), RegexOptions.CultureInvariant);
         VocabSize = vocabSize;
         BosId = bos;
         EosId = eos;
@@ -72,16 +89,47 @@ public sealed class HfTokenizer : ITokenizer
     public IReadOnlyList<int> Encode(string text)
     {
         if (text.Length == 0) return [];
-        if (_nfc) text = text.Normalize(NormalizationForm.FormC);
-        return _bpe.EncodeToIds(text, considerPreTokenization: true, considerNormalization: true);
+        if (_addedPattern is null) return EncodeText(text);
+        // As in Hugging Face's tokenizers: added tokens are found in the raw text first, and only
+        // the text between them is normalized and split.
+        var ids = new List<int>();
+        var at = 0;
+        foreach (var m in _addedPattern.EnumerateMatches(text))
+        {
+            if (m.Index > at) ids.AddRange(EncodeText(text[at..m.Index]));
+            ids.Add(_added[text.Substring(m.Index, m.Length)]);
+            at = m.Index + m.Length;
+        }
+        if (at < text.Length) ids.AddRange(EncodeText(text[at..]));
+        return ids;
     }
+
+    private IReadOnlyList<int> EncodeText(string text) =>
+        _bpe.EncodeToIds(_nfc ? UnicodeNfc.Normalize(text) : text, considerPreTokenization: true, considerNormalization: false);
 
     /// <inheritdoc />
     public string Decode(IReadOnlyList<int> ids)
     {
         if (ids.Count == 0) return "";
-        // A model's vocabulary is often padded past the tokenizer's; such ids decode to nothing.
-        return _bpe.Decode(ids.All(IsKnown) ? ids : ids.Where(IsKnown).ToArray(), considerSpecialTokens: false);
+        // As Hugging Face's decode(skip_special_tokens=True): special tokens are left out, other added
+        // tokens (Qwen3's <think>, <tool_call>) are written as their text. A model's vocabulary is
+        // often padded past the tokenizer's; such ids decode to nothing.
+        if (ids.All(id => IsKnown(id) && !_addedText.ContainsKey(id))) return _bpe.Decode(ids, considerSpecialTokens: false);
+        var text = new StringBuilder();
+        var run = new List<int>();
+        foreach (var id in ids)
+        {
+            if (!IsKnown(id) || _special.Contains(id)) continue;
+            if (_addedText.TryGetValue(id, out var content))
+            {
+                if (run.Count > 0) text.Append(_bpe.Decode(run, considerSpecialTokens: false));
+                run.Clear();
+                text.Append(content);
+            }
+            else run.Add(id);
+        }
+        if (run.Count > 0) text.Append(_bpe.Decode(run, considerSpecialTokens: false));
+        return text.ToString();
     }
 
     private bool IsKnown(int id) => id >= 0 && id < VocabSize;
@@ -110,8 +158,13 @@ public sealed class HfTokenizer : ITokenizer
             .ToList();
 
         var added = new Dictionary<string, int>(StringComparer.Ordinal);
+        var special = new HashSet<int>();
         foreach (var node in root["added_tokens"] as JsonArray ?? [])
-            added[node!["content"]!.GetValue<string>()] = node["id"]!.GetValue<int>();
+        {
+            var id = node!["id"]!.GetValue<int>();
+            added[node["content"]!.GetValue<string>()] = id;
+            if (node["special"]?.GetValue<bool>() != false) special.Add(id);
+        }
 
         var pattern = SplitPattern(root["pre_tokenizer"]) ?? Gpt2Pattern;
         var normalizer = root["normalizer"];
@@ -124,7 +177,7 @@ public sealed class HfTokenizer : ITokenizer
             Merges = merges,
             ByteLevel = true,
             SpecialTokens = added,
-            PreTokenizer = new RegexPreTokenizer(new Regex(pattern, RegexOptions.Compiled), added),
+            PreTokenizer = new CodePointRegexPreTokenizer(new Regex(pattern, RegexOptions.Compiled)),
         };
         var bpe = BpeTokenizer.Create(options);
 
@@ -155,7 +208,7 @@ public sealed class HfTokenizer : ITokenizer
                 ? bosCandidate : null;
         var pad = Id("pad_token") ?? eos ?? 0;
         var vocabSize = Math.Max(vocab.Max(kv => kv.Value), added.Count > 0 ? added.Values.Max() : 0) + 1;
-        return new HfTokenizer(json, configJson, bpe, normalizerType == "NFC", vocabSize, bos, eos, pad);
+        return new HfTokenizer(json, configJson, bpe, normalizerType == "NFC", added, special, vocabSize, bos, eos, pad);
     }
 
     private static bool IsByteLevel(JsonObject root)

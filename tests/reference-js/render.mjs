@@ -7,7 +7,7 @@
 // OUT: {"rendered": [string, ...]}
 import { readFileSync, writeFileSync } from "node:fs";
 import { Template } from "@huggingface/jinja";
-import { readQwen3 } from "./qwen3.mjs";
+import { readTokenizerFile } from "./models.mjs";
 
 const [input, output] = process.argv.slice(2);
 if (!input || !output) {
@@ -21,7 +21,7 @@ if (!Array.isArray(cases)) {
 }
 const templates = new Map();
 function template(text) {
-  const source = text === "qwen3" ? readQwen3("tokenizer_config.json").chat_template : text;
+  const source = text === "qwen3" ? readTokenizerFile("qwen3", "tokenizer_config.json").chat_template : text;
   if (!templates.has(source)) templates.set(source, new Template(source));
   return templates.get(source);
 }

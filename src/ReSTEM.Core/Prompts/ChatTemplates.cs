@@ -62,7 +62,11 @@ public static partial class ChatTemplates
     /// is the system message a ChatML template adds when the first message is not a system message
     /// (see <see cref="DefaultSystem"/>).
     /// </summary>
-    /// <exception cref="ArgumentException">No messages, or a role other than system, user and assistant.</exception>
+    /// <exception cref="ArgumentException">
+    /// No messages; a role other than system, user and assistant; or, in ChatML, a conversation that
+    /// Qwen3's template renders differently from Qwen2/2.5's (an assistant message holding
+    /// <c>&lt;/think&gt;</c>, or one last after the last user message), which this format cannot tell apart.
+    /// </exception>
     public static string Render(ChatFormat format, IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt, string? defaultSystem = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -83,6 +87,7 @@ public static partial class ChatTemplates
 
     private static string ChatMl(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt, string? defaultSystem)
     {
+        RefuseWhereQwen3Differs(messages);
         var text = new StringBuilder();
         if (messages[0].Role != "system" && defaultSystem is not null)
             text.Append("<|im_start|>system\n").Append(defaultSystem).Append("<|im_end|>\n");
@@ -92,15 +97,43 @@ public static partial class ChatTemplates
         return text.ToString();
     }
 
+    // Qwen3's template reads reasoning out of assistant messages: it splits one holding </think> into
+    // a reasoning block and an answer, and wraps the final assistant message after the last user
+    // question in <think>...</think>. Qwen2/2.5 write both as they are. Neither happens in a prompt
+    // that ends with the question, so such conversations are refused rather than rendered one way.
+    private static void RefuseWhereQwen3Differs(IReadOnlyList<ChatMessage> messages)
+    {
+        if (messages.Any(m => m.Role == "assistant" && m.Content.Contains("</think>", StringComparison.Ordinal)))
+            throw new ArgumentException("an assistant message holds </think>: Qwen3's chat template renders it differently from Qwen2/2.5's, so ChatML cannot render it exactly", nameof(messages));
+        var lastQuestion = -1;
+        for (var i = messages.Count - 1; i >= 0 && lastQuestion < 0; i--)
+        {
+            var c = messages[i].Content;
+            // Qwen3's template does not count a user message that only carries a tool's response.
+            if (messages[i].Role == "user" && !(c.StartsWith("<tool_response>", StringComparison.Ordinal) && c.EndsWith("</tool_response>", StringComparison.Ordinal)))
+                lastQuestion = i;
+        }
+        if (messages[^1].Role == "assistant" && lastQuestion >= 0 && lastQuestion < messages.Count - 1)
+            throw new ArgumentException("the conversation ends with an assistant message after the last user message: Qwen3's chat template renders it differently from Qwen2/2.5's, so ChatML cannot render it exactly", nameof(messages));
+    }
+
     private static string Llama3(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt)
     {
         // The template trims each message ("message['content'] | trim") and puts the BOS text first.
         var text = new StringBuilder(Llama3BeginOfText);
         foreach (var m in messages)
-            text.Append("<|start_header_id|>").Append(m.Role).Append("<|end_header_id|>\n\n").Append(m.Content.Trim()).Append("<|eot_id|>");
+            text.Append("<|start_header_id|>").Append(m.Role).Append("<|end_header_id|>\n\n").Append(m.Content.Trim(PythonWhitespace)).Append("<|eot_id|>");
         if (addGenerationPrompt) text.Append("<|start_header_id|>assistant<|end_header_id|>\n\n");
         return text.ToString();
     }
+
+    // Jinja's trim is Python's str.strip(), which also removes U+001C..U+001F; .NET's Trim() keeps them.
+    private static readonly char[] PythonWhitespace =
+    [
+        '\t', '\n', '\v', '\f', '\r', '\u001c', '\u001d', '\u001e', '\u001f', ' ', '\u0085', '\u00a0', '\u1680',
+        '\u2000', '\u2001', '\u2002', '\u2003', '\u2004', '\u2005', '\u2006', '\u2007', '\u2008', '\u2009', '\u200a',
+        '\u2028', '\u2029', '\u202f', '\u205f', '\u3000',
+    ];
 
     private static string Plain(IReadOnlyList<ChatMessage> messages) =>
         string.Join("\n\n", messages.Select(m => m.Content));
