@@ -56,7 +56,8 @@ public sealed class DatasetRunTests(ITestOutputHelper output) : IDisposable
         return dir;
     }
 
-    private static IEnumerable<string> Lines(string file)
+    /// <summary>The non-empty lines of a JSONL or JSONL.gz file.</summary>
+    internal static IEnumerable<string> Lines(string file)
     {
         using var stream = file.EndsWith(".gz", StringComparison.Ordinal)
             ? new GZipStream(File.OpenRead(file), CompressionMode.Decompress)
@@ -273,7 +274,7 @@ public sealed class DatasetRunTests(ITestOutputHelper output) : IDisposable
         var options = RunOptionsBinder.Bind(document);
         var runDir = Path.Combine(_root, "scripted");
         await using var task = TaskCatalog.Create(options, _ => { });
-        var run = await RunStarter.OpenAsync(document, options, runDir, task.Value, new RecordingRunObserver(), CancellationToken.None);
+        var run = await RunStarter.OpenAsync(document, options, runDir, task.Value, new QuietObserver(), CancellationToken.None);
         using var logs = new Logs(LogFormat.Text, verbose: false, TextWriter.Null);
         using var shutdown = ProcessShutdown.Install();
         var outcome = await RunHost.RunAsync(run, new ReferenceSampler(task.Value, run.ProblemsById.Values), task.Value.Verifier, false, logs, shutdown);
@@ -334,24 +335,6 @@ public sealed class DatasetRunTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    private sealed class RecordingRunObserver : ReSTEM.Actors.Runs.IRunObserver
-    {
-        public void PhaseStarted(int iteration, string phase, string detail)
-        {
-        }
-
-        public void Progress(int iteration, string phase, long done, long total, string status)
-        {
-        }
-
-        public void IterationEvaluated(int iteration, IReadOnlyDictionary<string, double> metrics)
-        {
-        }
-
-        public void Info(string message)
-        {
-        }
-    }
 
     public void Dispose()
     {

@@ -62,7 +62,7 @@ public sealed class ExampleConfigTests(ITestOutputHelper output) : IDisposable
         IReadOnlyList<string> rows = task switch
         {
             "gsm8k" => File.ReadLines(Path.Combine(DataDir, "gsm8k-test.jsonl")).Take(8).ToList(),
-            "humaneval" => DatasetRunTestsLines(Path.Combine(DataDir, "HumanEval.jsonl.gz")).Take(8).ToList(),
+            "humaneval" => DatasetRunTests.Lines(Path.Combine(DataDir, "HumanEval.jsonl.gz")).Take(8).ToList(),
             "math" => Enumerable.Range(1, 8).Select(n => new JsonObject
             {
                 ["problem"] = $"What is ${n}+{n + 1}$?",
@@ -94,15 +94,6 @@ public sealed class ExampleConfigTests(ITestOutputHelper output) : IDisposable
         return (train, test);
     }
 
-    private static IEnumerable<string> DatasetRunTestsLines(string gz)
-    {
-        using var stream = new System.IO.Compression.GZipStream(File.OpenRead(gz), System.IO.Compression.CompressionMode.Decompress);
-        using var reader = new StreamReader(stream);
-        while (reader.ReadLine() is { } line)
-        {
-            if (line.Length > 0) yield return line;
-        }
-    }
 
     public void Dispose()
     {

@@ -1,4 +1,3 @@
-using ReSTEM.Actors.Runs;
 using ReSTEM.Core.Tasks.Countdown;
 using ReSTEM.Host.Commands;
 using ReSTEM.Host.Configuration;
@@ -16,7 +15,7 @@ public sealed class ResumeKeysTests : IDisposable
     private async Task OpenAsync(HoconDocument document)
     {
         var options = RunOptionsBinder.Bind(document);
-        await RunStarter.OpenAsync(document, options, _dir, new CountdownTask(options.Tasks.Countdown), new Quiet(), CancellationToken.None);
+        await RunStarter.OpenAsync(document, options, _dir, new CountdownTask(options.Tasks.Countdown), new QuietObserver(), CancellationToken.None);
     }
 
     [Fact]
@@ -35,24 +34,6 @@ public sealed class ResumeKeysTests : IDisposable
         Assert.Contains("restem.prompt.max-tokens: 1024 -> 64", refused.Message);
     }
 
-    private sealed class Quiet : IRunObserver
-    {
-        public void PhaseStarted(int iteration, string phase, string detail)
-        {
-        }
-
-        public void Progress(int iteration, string phase, long done, long total, string status)
-        {
-        }
-
-        public void IterationEvaluated(int iteration, IReadOnlyDictionary<string, double> metrics)
-        {
-        }
-
-        public void Info(string message)
-        {
-        }
-    }
 
     public void Dispose()
     {
