@@ -9,12 +9,18 @@ namespace ReSTEM.Sandbox.Linux;
 /// <para>
 /// One thread, because bubblewrap's <c>--die-with-parent</c> uses PR_SET_PDEATHSIG, which fires
 /// when the parent THREAD exits: started from a pool thread, a sandbox would be killed whenever
-/// the pool retired that thread. One at a time, because the inherited pipe end must reach only
-/// the one child it belongs to.
+/// the pool retired that thread. One at a time across every spawner of the process, because the
+/// inherited pipe end must reach only the one child it belongs to.
 /// </para>
 /// </summary>
 internal sealed class Spawner : IDisposable
 {
+    // One start at a time in the whole process, not per spawner: between making a pipe end
+    // inheritable and starting its child, another spawner's close-on-exec sweep would take the
+    // end away from this child ("bwrap: Can't read seccomp data: Bad file descriptor"), or its
+    // child would inherit this one's.
+    private static readonly Lock StartLock = new();
+
     private readonly BlockingCollection<Request> _queue = new();
     private readonly Thread _thread;
 
@@ -68,6 +74,14 @@ internal sealed class Spawner : IDisposable
     }
 
     private static Spawned Spawn(Func<int, int, ProcessStartInfo> build, byte[]? seccomp)
+    {
+        lock (StartLock)
+        {
+            return SpawnAlone(build, seccomp);
+        }
+    }
+
+    private static Spawned SpawnAlone(Func<int, int, ProcessStartInfo> build, byte[]? seccomp)
     {
         var (blockRead, blockWrite) = Pipe();
         var seccompRead = -1;
