@@ -24,11 +24,13 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
     private readonly SamplingOptions _decoding;
     private readonly long _runSeed;
     private readonly NativeJob _job = new();
+    private readonly PolicyMemory _memory;
     private ILoadedPolicy? _policy;
 
-    /// <summary>Creates a sampler.</summary>
-    public SamplerActor(IPolicyLoader loader, ITask task, EStepOptions options, long runSeed)
+    /// <summary>Creates a sampler; <paramref name="memory"/> outlives its restarts.</summary>
+    public SamplerActor(IPolicyLoader loader, ITask task, EStepOptions options, long runSeed, PolicyMemory memory)
     {
+        _memory = memory;
         _loader = loader;
         _task = task;
         _options = options;
@@ -41,8 +43,21 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
     public IStash Stash { get; set; } = null!;
 
     /// <summary>Props of a sampler.</summary>
-    public static Props Props(IPolicyLoader loader, ITask task, EStepOptions options, long runSeed) =>
-        Akka.Actor.Props.Create(() => new SamplerActor(loader, task, options, runSeed));
+    public static Props Props(IPolicyLoader loader, ITask task, EStepOptions options, long runSeed)
+    {
+        var memory = new PolicyMemory();
+        return Akka.Actor.Props.Create(() => new SamplerActor(loader, task, options, runSeed, memory));
+    }
+
+    /// <summary>A restarted sampler loads the policy it held before, so later batches find it ready.</summary>
+    protected override void PreStart()
+    {
+        if (_memory.Last is { } load)
+        {
+            _log.Warning("sampler restarted: reloading its policy {0}", load.CheckpointId);
+            StartLoad(load, ActorRefs.Nobody);
+        }
+    }
 
     /// <inheritdoc />
     protected override void PostStop()
@@ -84,7 +99,12 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
             Sender.Tell(new PolicyLoaded(load.CheckpointId));
             return;
         }
-        var replyTo = Sender;
+        _memory.Last = load;
+        StartLoad(load, Sender);
+    }
+
+    private void StartLoad(LoadPolicy load, IActorRef replyTo)
+    {
         var previous = _policy;
         _policy = null;
         Become(Busy);
@@ -154,4 +174,11 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
     private sealed record Done(object Reply, IActorRef ReplyTo);
 
     private sealed record Loaded(ILoadedPolicy Policy);
+
+    /// <summary>The policy a sampler was last asked to hold; kept by its props across restarts.</summary>
+    public sealed class PolicyMemory
+    {
+        /// <summary>The last load request, or null before the first.</summary>
+        public LoadPolicy? Last { get; set; }
+    }
 }
