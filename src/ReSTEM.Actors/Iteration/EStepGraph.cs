@@ -1,7 +1,9 @@
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using Akka.Util;
 using ReSTEM.Actors.Sampling;
 using ReSTEM.Actors.Writing;
+using ReSTEM.Core.Filtering;
 using ReSTEM.Core.Problems;
 using ReSTEM.Core.Samples;
 using ReSTEM.Core.Verification;
@@ -49,20 +51,21 @@ public sealed class EStepGraph
             .SelectAsync(samplers, batch => GenerateAsync(next++ % samplers, new GenerateBatch(iteration, batch.ToList())))
             .SelectMany(samples => samples)
             .SelectAsyncUnordered(Math.Max(1, _settings.VerifyParallelism), VerifyAsync)
-            .Where(v => v is not null)
+            .Where(v => v.HasValue)
             .Select(v =>
             {
-                var sample = v!;
+                var sample = v.Value;
                 if (_sandboxErrors.Record(sample.Sample.ProblemId, sample.Result)) throw new InvalidOperationException(_sandboxErrors.LimitMessage());
                 return sample;
             })
             // A sandbox_error sample goes to the filter too: it sets its problem aside for this pass.
             .SelectAsync(1, CollectAsync)
-            .Where(c => c is not null)
+            .Where(c => c.HasValue)
+            .Select(c => c.Value)
             .GroupedWithin(Math.Max(1, _settings.WriteBatchProblems), _settings.WriteInterval)
-            .SelectAsync(1, group => WriteAsync(iteration, group.Select(c => c!).ToList()))
-            .Where(w => w is not null)
-            .Select(w => w!)
+            .SelectAsync(1, group => WriteAsync(iteration, group.ToList()))
+            .Where(w => w.HasValue)
+            .Select(w => w.Value)
             .ViaMaterialized(KillSwitches.Single<ProblemsWritten>(), Keep.Right);
     }
 
@@ -94,7 +97,7 @@ public sealed class EStepGraph
         }
     }
 
-    private async Task<VerifiedSample?> VerifyAsync(GeneratedSample sample)
+    private async Task<Option<VerifiedSample>> VerifyAsync(GeneratedSample sample)
     {
         _load.AddVerifications(1);
         try
@@ -105,7 +108,7 @@ public sealed class EStepGraph
         catch (Exception e)
         {
             Lost($"sample {sample.SampleIndex} of {sample.ProblemId} was not verified ({Describe(e)}); its problem will be drawn again", null);
-            return null;
+            return Option<VerifiedSample>.None;
         }
         finally
         {
@@ -113,23 +116,22 @@ public sealed class EStepGraph
         }
     }
 
-    private async Task<CompletedProblemCollected?> CollectAsync(VerifiedSample sample)
+    private async Task<Option<CompletedProblem>> CollectAsync(VerifiedSample sample)
     {
         try
         {
             var collected = await _stages.CollectAsync(sample).ConfigureAwait(false);
-            return collected.Completed is null ? null : new CompletedProblemCollected(collected.Completed);
+            return collected.Completed is null ? Option<CompletedProblem>.None : collected.Completed;
         }
         catch (Exception e)
         {
             Lost($"sample {sample.Sample.SampleIndex} of {sample.Sample.ProblemId} did not reach the filter ({Describe(e)}); its problem will be drawn again", null);
-            return null;
+            return Option<CompletedProblem>.None;
         }
     }
 
-    private async Task<ProblemsWritten?> WriteAsync(int iteration, IReadOnlyList<CompletedProblemCollected> group)
+    private async Task<Option<ProblemsWritten>> WriteAsync(int iteration, List<CompletedProblem> completed)
     {
-        var completed = group.Select(c => c.Problem).ToList();
         _load.AddWrites(completed.Count);
         try
         {
@@ -146,7 +148,7 @@ public sealed class EStepGraph
                 catch (Exception e)
                 {
                     Lost($"{completed.Count} completed problems could not be written after {attempt} attempts ({Describe(e)}); they stay unsealed and will be drawn again", iteration);
-                    return null;
+                    return Option<ProblemsWritten>.None;
                 }
             }
         }
@@ -167,9 +169,6 @@ public sealed class EStepGraph
         Akka.Actor.AskTimeoutException => "no answer in time",
         var b => $"{b.GetType().Name}: {b.Message}",
     };
-
-    /// <summary>A problem the filter completed (a wrapper, so a null in the stream means "nothing to write").</summary>
-    private sealed record CompletedProblemCollected(Core.Filtering.CompletedProblem Problem);
 }
 
 /// <summary>Flow control of the E-step graph.</summary>
