@@ -10,6 +10,9 @@ namespace ReSTEM.Actors.Iteration;
 /// <param name="WriteAttempts">Attempts of one sample write before its problems are left to the next pass.</param>
 public sealed record CoordinatorSettings(TimeSpan JobCheckInterval, int JobCheckMisses, int JobAttempts, int WriteAttempts)
 {
+    /// <summary>Verifier workers in the run's own process; null: <c>restem.verification.parallelism</c>; 0: verifier nodes do all verification.</summary>
+    public int? LocalVerifiers { get; init; }
+
     /// <summary>The settings of a real run.</summary>
     public static CoordinatorSettings Default { get; } = new(TimeSpan.FromSeconds(30), 4, 3, 3);
 }

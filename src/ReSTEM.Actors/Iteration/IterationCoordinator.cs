@@ -101,7 +101,7 @@ public sealed class IterationCoordinator : ReceiveActor, IWithTimers
         var verification = _options.Verification;
         _dispatcher = Watched(VerificationDispatcher.Props(), "verification");
         var machineryTimeout = TimeSpan.FromSeconds(Math.Max(30, verification.TimeoutSeconds * 3));
-        for (var i = 0; i < verification.EffectiveParallelism; i++)
+        for (var i = 0; i < (_settings.LocalVerifiers ?? verification.EffectiveParallelism); i++)
         {
             Context.ActorOf(VerifierActor.Props(_dispatcher, _verifier, verification.Retries, machineryTimeout), $"verifier-{i}");
         }

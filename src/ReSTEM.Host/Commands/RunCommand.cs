@@ -108,7 +108,8 @@ public static class RunCommand
         var device = DeviceResolver.Resolve(run.Device);
         observer.Info($"task {options.Task}: {run.TrainProblems.Count} train, {run.ValidationProblems.Count} validation, {run.TestProblems.Count} test problems; model {options.Model.Base} on {device.Explanation}");
         var loader = new TorchPolicyLoader(run.Device, new GeneratorOptions { MaxConcurrentSequences = options.Sampling.MaxConcurrentSequences });
-        var outcome = await RunHost.RunAsync(run, loader, task.Value.Verifier, verbose, logs, shutdown);
+        var outcome = await RunHost.RunAsync(
+            run, loader, task.Value.Verifier, ClusterOptionsBinder.Bind(document), ClusterOptionsBinder.UserAkka(document), verbose, logs, shutdown);
         await telemetry.CompleteAsync(outcome);
         return (outcome, outcome.Manifest ?? (run.Manifests.Exists ? run.Manifests.Load() : null));
     }
