@@ -51,6 +51,32 @@ public sealed class VerificationDispatcherTests : TestKit
     }
 
     [Fact]
+    public async Task A_late_result_for_a_job_given_to_another_worker_is_ignored_and_the_asker_is_answered_once()
+    {
+        var dispatcher = Sys.ActorOf(VerificationDispatcher.Props());
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
+        first.Send(dispatcher, RegisterWorker.Instance);
+        first.Send(dispatcher, RequestWork.Instance);
+        dispatcher.Tell(new Verify(Problem, "#### 7"));
+        var job = first.ExpectMsg<WorkItem>();
+
+        // The first worker asks again while holding the job (it restarted): the job goes to the idle second one.
+        second.Send(dispatcher, RegisterWorker.Instance);
+        second.Send(dispatcher, RequestWork.Instance);
+        first.Send(dispatcher, RequestWork.Instance);
+        Assert.Equal(job.JobId, second.ExpectMsg<WorkItem>().JobId);
+        first.Send(dispatcher, new WorkDone(job.JobId, new VerificationResult(Verdict.Failed, "late", null), 1));
+        second.Send(dispatcher, new WorkDone(job.JobId, VerificationResult.Pass("7"), 1));
+
+        Assert.Equal(Verdict.Passed, ExpectMsg<Verified>().Result.Verdict);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        var status = await dispatcher.Ask<DispatcherStatus>(GetDispatcherStatus.Instance, TimeSpan.FromSeconds(3));
+        Assert.Equal(1, status.Completed);
+        Assert.Equal(1, status.Requeued);
+    }
+
+    [Fact]
     public void A_worker_whose_machinery_keeps_failing_reports_a_sandbox_error_after_its_retries()
     {
         var dispatcher = Sys.ActorOf(VerificationDispatcher.Props());

@@ -35,7 +35,13 @@ public sealed class VerifierNode : ReceiveActor, IWithTimers
         _options = options;
         _parallelism = Math.Max(1, parallelism);
         Receive<ClusterEvent.MemberUp>(up => CoordinatorUp(up.Member));
-        Receive<ClusterEvent.MemberRemoved>(removed => CoordinatorGone(removed.Member.Address, "left the cluster"));
+        Receive<ClusterEvent.MemberRemoved>(removed =>
+        {
+            if (removed.Member.Address != _coordinator) return;
+            CoordinatorGone(removed.Member.Address, "left the cluster");
+            // The cluster it seeded is gone with it: this node leaves too and joins the seed again, ready for the next run.
+            CoordinatedShutdown.Get(Context.System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
+        });
         Receive<ClusterEvent.UnreachableMember>(u => CoordinatorGone(u.Member.Address, "is unreachable"));
         Receive<ClusterEvent.ReachableMember>(r => CoordinatorUp(r.Member));
         Receive<Resolve>(r => ResolveDispatcher(r.Coordinator));

@@ -21,7 +21,7 @@ public static class WorkerCommand
     private const string Category = "restem.worker";
 
     /// <summary>Runs the node; returns the exit code.</summary>
-    public static async Task<int> RunAsync(string? configFile, IReadOnlyList<string> overrides, string seed, int? parallelism, Logs logs, ProcessShutdown shutdown)
+    public static async Task<int> RunAsync(string? configFile, IReadOnlyList<string> overrides, string seed, int? parallelism, int port, Logs logs, ProcessShutdown shutdown)
     {
         var document = HoconDocument.Load(configFile, overrides);
         var options = RunOptionsBinder.Bind(document);
@@ -30,7 +30,9 @@ public static class WorkerCommand
             if (n < 0) throw new ConfigurationError($"--parallelism {n}: expected 0 (one per core) or more");
             options = options with { Verification = options.Verification with { Parallelism = n } };
         }
-        var cluster = ClusterOptionsBinder.Bind(document) with { Enabled = true, Seeds = [ClusterOptionsBinder.CheckSeed(seed, "--seed")] };
+        if (port is < 0 or > 65535) throw new ConfigurationError($"--port {port}: expected 0 (any free port) to 65535");
+        // restem.cluster.port is the run's own port: a verifier node binds --port (any free one by default).
+        var cluster = ClusterOptionsBinder.Bind(document) with { Enabled = true, Port = port, Seeds = [ClusterOptionsBinder.CheckSeed(seed, "--seed")] };
         var userAkka = ClusterOptionsBinder.UserAkka(document);
         var log = logs.Create(Category);
         await using var task = TaskCatalog.Create(options, message => log.Warning(message));
