@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using ReSTEM.Core.Filtering;
 using ReSTEM.Host.Configuration;
 using ReSTEM.Storage.Rows;
@@ -59,6 +61,47 @@ public sealed class ClusterTests : IDisposable
         await AssertInvariantsAsync(runDir, config);
     }
 
+    /// <summary>
+    /// With TLS on, nodes must present the run's certificate. Verifier nodes with another
+    /// certificate, or none, cannot join: the run (whose only verifiers are remote) makes no
+    /// progress past its first verification while they are the only ones; a node with the right
+    /// certificate joins and the run completes.
+    /// </summary>
+    [Fact]
+    public async Task A_verifier_node_without_the_right_certificate_cannot_join_and_gets_no_work()
+    {
+        var right = MakeCertificate("right", "secret-1");
+        var wrong = MakeCertificate("wrong", "secret-2");
+        var port = FreePort();
+        static string Tls(string path, string password) => "restem.cluster.tls { enabled = true, certificate-path = \"" + path + "\", certificate-password = \"" + password + "\" }";
+        var config = CodeConfig(port, trainProblems: 10, Tls(right, "secret-1"));
+        var runDir = Path.Combine(_root, "tls-run");
+        var seed = $"127.0.0.1:{port}";
+        using var coordinator = RestemProcess.Start("run", "--config", config, "--run-dir", runDir);
+        using var impostor = RestemProcess.Start("worker", "--seed", seed, "--config", CodeConfig(port, trainProblems: 10, Tls(wrong, "secret-2")), "--parallelism", "2");
+        using var plain = RestemProcess.Start("worker", "--seed", seed, "--config", config, "--set", "cluster.tls.enabled=false", "--parallelism", "2");
+        try
+        {
+            Assert.True(await coordinator.WaitForOutputAsync("evaluating the base model", TimeSpan.FromMinutes(2)), coordinator.Output);
+            // The base model's evaluation needs verifications; only the two nodes without the certificate are there.
+            await Task.Delay(TimeSpan.FromSeconds(20));
+            Assert.DoesNotContain("[iter 0] evaluated", coordinator.Output);
+            Assert.DoesNotContain("test greedy", coordinator.Output);
+            Assert.False(coordinator.HasExited, coordinator.Output);
+
+            using var member = RestemProcess.Start("worker", "--seed", seed, "--config", config, "--parallelism", "2");
+            var code = await coordinator.WaitAsync(TimeSpan.FromMinutes(4));
+            Assert.True(code == 0, $"the run exited {code}:\n{coordinator.Output}");
+        }
+        finally
+        {
+            _output.WriteLine("coordinator:\n" + coordinator.Output);
+            _output.WriteLine("impostor:\n" + impostor.Output);
+        }
+        Assert.False(impostor.HasExited);
+        Assert.False(plain.HasExited);
+    }
+
     public void Dispose()
     {
         try
@@ -68,6 +111,17 @@ public sealed class ClusterTests : IDisposable
         catch (IOException)
         {
         }
+    }
+
+    /// <summary>A self-signed certificate with its private key, as the .pfx file TLS is configured with.</summary>
+    private string MakeCertificate(string name, string password)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN=restem-{name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var path = Path.Combine(_root, name + ".pfx");
+        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, password));
+        return path;
     }
 
     internal static int FreePort()
@@ -80,7 +134,7 @@ public sealed class ClusterTests : IDisposable
     /// <summary>tiny.conf turned into a short run of the built-in code task whose verification happens only on verifier nodes.</summary>
     internal string CodeConfig(int port, int trainProblems, string extra = "")
     {
-        var path = Path.Combine(_root, $"code-{port}.conf");
+        var path = Path.Combine(_root, $"code-{port}-{Guid.NewGuid():N}.conf");
         File.WriteAllText(path, File.ReadAllText(Path.Combine(ConfigurationTests.RepositoryRoot(), "hocon", "tiny.conf")) + $$"""
 
             restem {

@@ -1,7 +1,9 @@
 using Akka.Cluster.Hosting;
 using Akka.Configuration;
 using Akka.Hosting;
+using System.Security.Cryptography.X509Certificates;
 using Akka.Remote.Hosting;
+using Akka.Remote.Transport.DotNetty;
 using ReSTEM.Actors.Verification;
 using ReSTEM.Core.Options;
 using ReSTEM.Core.Verification;
@@ -58,15 +60,19 @@ public static class ReSTEMClusterExtensions
                 remote.Port = options.Port;
                 if (options.Tls.Enabled)
                 {
+                    // Every node presents the cluster's one certificate and accepts only a peer that
+                    // presents the same one (pinned by thumbprint, both directions): a node without it
+                    // cannot even open a connection, so it can neither join nor be given work.
+                    var certificate = X509CertificateLoader.LoadPkcs12FromFile(
+                        options.Tls.CertificatePath, options.Tls.CertificatePassword.Length == 0 ? null : options.Tls.CertificatePassword);
                     remote.EnableSsl = true;
                     remote.Ssl = new SslOptions
                     {
-                        CertificateOptions = new SslCertificateOptions
-                        {
-                            Path = options.Tls.CertificatePath,
-                            Password = options.Tls.CertificatePassword,
-                        },
+                        X509Certificate = certificate,
                         SuppressValidation = false,
+                        RequireMutualAuthentication = true,
+                        ValidateCertificateHostname = false,
+                        CustomValidator = CertificateValidation.PinnedCertificate(certificate.Thumbprint),
                     };
                 }
             })
