@@ -105,15 +105,29 @@ public sealed class CoordinatorSupervisionTests : TestKit
         Assert.Equal(IterationPhase.Evaluated, run.Manifests.Load().Find(1)!.Phase);
     }
 
+    [Fact]
+    public async Task Frequent_job_status_checks_never_send_a_running_job_again()
+    {
+        var observer = new ActingObserver();
+        var run = await TinyRun.CreateAsync(_root, TinyRun.Options(1), observer);
+        var settings = CoordinatorSettings.Default with { JobCheckInterval = TimeSpan.FromMilliseconds(20), JobCheckMisses = 50 };
+
+        var finished = await RunAsync(run, observer, settings);
+
+        Assert.True(finished.Succeeded, finished.Message);
+        Assert.DoesNotContain(observer.Lines, l => l.Contains("sending the job again"));
+        Assert.Equal(IterationPhase.Evaluated, run.Manifests.Load().Find(1)!.Phase);
+    }
+
     /// <summary>A base model folder the run never opens: the scripted policy stands in for it.</summary>
     private RunOptions WithoutBaseTraining(RunOptions options) =>
         options with { Model = options.Model with { Base = Path.Combine(_root, "unused-base") } };
 
-    private async Task<RunOutcome> RunAsync(RunContext run, ActingObserver observer)
+    private async Task<RunOutcome> RunAsync(RunContext run, ActingObserver observer, CoordinatorSettings? settings = null)
     {
         var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var loader = new ScriptedPolicyLoader(run.ProblemsById.Values.ToDictionary(p => run.Task.FormatPrompt(p)));
-        Sys.ActorOf(IterationCoordinator.Props(run, loader, run.Task.Verifier, outcome), "coordinator");
+        Sys.ActorOf(IterationCoordinator.Props(run, loader, run.Task.Verifier, outcome, settings), "coordinator");
         var finished = await outcome.Task.WaitAsync(TimeSpan.FromMinutes(4));
         foreach (var line in observer.Lines) _output.WriteLine(line);
         _output.WriteLine($"outcome: exit {finished.ExitCode}: {finished.Message}");
