@@ -62,6 +62,51 @@ public sealed class ClusterTests : IDisposable
     }
 
     /// <summary>
+    /// A verifier node frozen (SIGSTOP) long enough to be downed by the split-brain resolver comes
+    /// back (SIGCONT), finds itself removed, starts again and joins anew, and pulls jobs again;
+    /// its jobs of the frozen time were done elsewhere and the run's data is whole.
+    /// </summary>
+    [Fact]
+    public async Task A_verifier_node_cut_off_and_downed_rejoins_cleanly_and_loses_nothing()
+    {
+        var port = FreePort();
+        var config = CodeConfig(port, trainProblems: 120, "restem.cluster.local-verifiers = 1");
+        var runDir = Path.Combine(_root, "rejoin-run");
+        using var coordinator = RestemProcess.Start("run", "--config", config, "--run-dir", runDir);
+        using var node = RestemProcess.Start("worker", "--seed", $"127.0.0.1:{port}", "--config", config, "--parallelism", "2");
+        try
+        {
+            Assert.True(await coordinator.WaitForOutputAsync("[iter 1] sampling:", TimeSpan.FromMinutes(3)), coordinator.Output);
+            Assert.True(await node.WaitForOutputAsync("workers pulling jobs from", TimeSpan.FromSeconds(30)), node.Output);
+            node.Signal("STOP");
+            var log = Path.Combine(runDir, "restem.log");
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+            while (DateTime.UtcNow < deadline && !(await File.ReadAllTextAsync(log)).Contains("SBR took decision", StringComparison.Ordinal)) await Task.Delay(500);
+            node.Signal("CONT");
+            Assert.Contains("SBR took decision Akka.Cluster.SBR.DownUnreachable", await File.ReadAllTextAsync(log));
+            Assert.True(await node.WaitForOutputAsync("this node was removed from the cluster; joining", TimeSpan.FromMinutes(1)), node.Output);
+            var deadline2 = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+            while (DateTime.UtcNow < deadline2 && CountOf(node.Output, "workers pulling jobs from") < 2 && !coordinator.HasExited) await Task.Delay(500);
+            Assert.True(CountOf(node.Output, "workers pulling jobs from") >= 2, "the node did not pull jobs again after rejoining:\n" + node.Output);
+            var code = await coordinator.WaitAsync(TimeSpan.FromMinutes(5));
+            Assert.True(code == 0, $"the run exited {code}:\n{coordinator.Output}");
+        }
+        finally
+        {
+            _output.WriteLine("coordinator:\n" + coordinator.Output);
+            _output.WriteLine("node:\n" + node.Output);
+        }
+        await AssertInvariantsAsync(runDir, config);
+    }
+
+    private static int CountOf(string text, string what)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(what, StringComparison.Ordinal); at >= 0; at = text.IndexOf(what, at + what.Length, StringComparison.Ordinal)) count++;
+        return count;
+    }
+
+    /// <summary>
     /// With TLS on, nodes must present the run's certificate. Verifier nodes with another
     /// certificate, or none, cannot join: the run (whose only verifiers are remote) makes no
     /// progress past its first verification while they are the only ones; a node with the right

@@ -3,6 +3,7 @@ using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ReSTEM.Actors.Hosting;
+using ReSTEM.Actors.Verification;
 using ReSTEM.Host.Configuration;
 using ReSTEM.Host.Hosting;
 using ReSTEM.Host.Logging;
@@ -52,10 +53,13 @@ public static class WorkerCommand
             await host.StartAsync(shutdown.Requested);
             var system = host.Services.GetRequiredService<ActorSystem>();
             logs.Notice(Category, $"verifier node {Akka.Cluster.Cluster.Get(system).SelfAddress} with {workers} workers ({options.Task}) joining {seed}");
+            var node = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<VerifierNode>(shutdown.Requested);
             var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             await using (shutdown.Requested.Register(() => stopping.TrySetResult()))
             {
+                var reporting = ReportAsync(node, system.WhenTerminated, logs);
                 await Task.WhenAny(system.WhenTerminated, stopping.Task);
+                await reporting;
             }
             using (var timeout = new CancellationTokenSource(RunHost.StopTimeout))
             {
@@ -67,5 +71,28 @@ public static class WorkerCommand
         }
         logs.Notice(Category, $"stopped on {shutdown.Reason ?? "request"}");
         return 0;
+    }
+
+    /// <summary>Says when the node starts or stops pulling a run's jobs, until its actor system ends.</summary>
+    private static async Task ReportAsync(IActorRef node, Task terminated, Logs logs)
+    {
+        string? current = null;
+        while (!terminated.IsCompleted)
+        {
+            try
+            {
+                var status = await node.Ask<VerifierNodeStatus>(GetVerifierNodeStatus.Instance, TimeSpan.FromSeconds(5));
+                if (status.Dispatcher != current)
+                {
+                    current = status.Dispatcher;
+                    logs.Notice(Category, current is null ? "waiting for a run's coordinator" : $"{status.Workers} workers pulling jobs from {current}");
+                }
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                // The node is stopping with its actor system: the loop ends with it.
+            }
+            await Task.WhenAny(terminated, Task.Delay(TimeSpan.FromSeconds(1)));
+        }
     }
 }
