@@ -58,7 +58,7 @@ public sealed class IterationCoordinator : ReceiveActor, IWithTimers
     private long _tokens;
     private SandboxErrorGuard _sandboxErrors = null!;
     private Stopwatch _phaseClock = new();
-    private WatchedJob? _job;
+    private (IActorRef Worker, object Request, JobWatch Watch)? _job;
     private IDisposable[] _probes = [];
 
     /// <summary>Creates the coordinator of <paramref name="run"/>; <paramref name="outcome"/> completes when the run ends.</summary>
@@ -543,15 +543,10 @@ public sealed class IterationCoordinator : ReceiveActor, IWithTimers
         Advance();
     }
 
-    /// <summary>
-    /// Sends a long job and asks its worker now and then whether it still runs it. A job can take
-    /// hours, so there is no deadline on the result; what is bounded is the silence: status checks
-    /// that go unanswered fail the run, and a result that was lost (the worker is idle while we
-    /// still wait) sends the job again, a bounded number of times.
-    /// </summary>
+    /// <summary>Sends a long job and watches it (<see cref="JobWatch"/>): silence and lost results are bounded, the job's length is not.</summary>
     private void StartJob(IActorRef worker, object request, int iteration)
     {
-        _job = new WatchedJob(worker, request, iteration);
+        _job = (worker, request, new JobWatch(worker.Path.Name, iteration, _settings.JobCheckMisses, _settings.JobAttempts));
         worker.Tell(request);
         Timers.StartPeriodicTimer(JobCheckTimer, CheckJob.Instance, _settings.JobCheckInterval);
     }
@@ -565,37 +560,27 @@ public sealed class IterationCoordinator : ReceiveActor, IWithTimers
     private void HandleCheckJob()
     {
         if (_job is not { } job) return;
-        if (job.AwaitingStatus && ++job.Misses >= _settings.JobCheckMisses)
-        {
-            Fail(1, $"the {job.Worker.Path.Name} has not answered {job.Misses} status checks in a row ({_settings.JobCheckInterval.TotalSeconds:F0} s apart) "
-                + $"while running the job of iteration {job.Iteration}");
-            return;
-        }
-        job.AwaitingStatus = true;
-        job.Worker.Tell(GetJobStatus.Instance);
+        var (worker, _, watch) = job;
+        if (watch.Check() is { } failure) Fail(1, $"{failure} (checks {_settings.JobCheckInterval.TotalSeconds:F0} s apart)");
+        else worker.Tell(GetJobStatus.Instance);
     }
 
     private void HandleJobStatus(JobStatus status)
     {
         if (_job is not { } job) return;
-        job.AwaitingStatus = false;
-        job.Misses = 0;
-        if (status.Running == job.Iteration) return;
-        if (status.Running is { } other)
+        var (worker, request, watch) = job;
+        var verdict = watch.Observe(status);
+        switch (verdict.Action)
         {
-            Fail(1, $"the {job.Worker.Path.Name} runs the job of iteration {other} while the run waits for iteration {job.Iteration}");
-            return;
+            case JobAction.Fail:
+                Fail(1, verdict.Reason);
+                break;
+            case JobAction.Resend:
+                _log.Warning(verdict.Reason);
+                _run.Observer.Info(verdict.Reason);
+                worker.Tell(request);
+                break;
         }
-        if (job.Attempts >= _settings.JobAttempts)
-        {
-            Fail(1, $"the result of the {job.Worker.Path.Name}'s job for iteration {job.Iteration} was lost {job.Attempts} times");
-            return;
-        }
-        job.Attempts++;
-        var line = $"iteration {job.Iteration}: the {job.Worker.Path.Name} is idle but its result never arrived; sending the job again (attempt {job.Attempts} of {_settings.JobAttempts})";
-        _log.Warning(line);
-        _run.Observer.Info(line);
-        job.Worker.Tell(job.Request);
     }
 
     // ---- helpers ----
@@ -660,22 +645,6 @@ public sealed class IterationCoordinator : ReceiveActor, IWithTimers
         _stream?.Shutdown();
         _outcome.TrySetResult(new RunOutcome(false, exitCode, message, _manifest));
         Context.Stop(Self);
-    }
-
-    /// <summary>A job sent to the trainer or evaluator, and how its supervision is going.</summary>
-    private sealed class WatchedJob(IActorRef worker, object request, int iteration)
-    {
-        public IActorRef Worker { get; } = worker;
-
-        public object Request { get; } = request;
-
-        public int Iteration { get; } = iteration;
-
-        public int Attempts { get; set; } = 1;
-
-        public int Misses { get; set; }
-
-        public bool AwaitingStatus { get; set; }
     }
 
     private sealed record Continue
