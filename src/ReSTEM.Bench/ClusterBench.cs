@@ -77,10 +77,12 @@ internal static class ClusterBench
             akka.cluster.seed-nodes = ["akka.tcp://{{ClusterOptions.SystemName}}@127.0.0.1:{{port}}"]
             """).WithFallback(ConfigurationFactory.ParseString(ReSTEMClusterExtensions.ClusterHocon)).WithFallback(ReSTEMAkkaExtensions.BaseHocon);
         using var system = ActorSystem.Create(ClusterOptions.SystemName, config);
-        var coordinator = system.ActorOf(Props.Create(() => new DispatcherHost()), "coordinator");
+        var verification = new ReSTEM.Core.Options.VerificationOptions { Parallelism = 1, TimeoutSeconds = 10, MemoryMB = 512 };
+        var verifies = VerifierIdentity.Of("code", verification);
+        var coordinator = system.ActorOf(Props.Create(() => new DispatcherHost(verifies)), "coordinator");
         var dispatcher = coordinator.Ask<IActorRef>(DispatcherHost.Get.Instance, TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
         var nodeConfig = Path.Combine(work, "node.conf");
-        File.WriteAllText(nodeConfig, "restem.task = code\nrestem.verification.parallelism = 1\n");
+        File.WriteAllText(nodeConfig, "restem.task = code\nrestem.verification { parallelism = 1, timeout-seconds = 10, memory-mb = 512 }\n");
         var pinned = Environment.ProcessorCount >= nodes;
         var children = new List<Process>();
         try
@@ -184,9 +186,9 @@ internal static class ClusterBench
     /// <summary>Hosts the dispatcher where verifier nodes look for it: /user/coordinator/verification.</summary>
     private sealed class DispatcherHost : ReceiveActor
     {
-        public DispatcherHost()
+        public DispatcherHost(string verifies)
         {
-            var dispatcher = Context.ActorOf(VerificationDispatcher.Props(), "verification");
+            var dispatcher = Context.ActorOf(VerificationDispatcher.Props(verifies), "verification");
             Receive<Get>(_ => Sender.Tell(dispatcher));
         }
 

@@ -34,7 +34,8 @@ public sealed class VerificationSerializerTests : TestKit
         Assert.Equal(CodeProblem.Tests! with { IoCases = [] }, item.Problem.Tests! with { IoCases = [] });
         Assert.Equal(CodeProblem.Tests!.IoCases, item.Problem.Tests!.IoCases);
         Assert.Equal(new WorkDone(12, new VerificationResult(Verdict.Timeout, "took 10 s", null), 10012.5f), done);
-        Assert.Same(RegisterWorker.Instance, RoundTrip<RegisterWorker>(serializer, RegisterWorker.Instance));
+        Assert.Equal(new RegisterWorker("task code, timeout 10 s"), RoundTrip<RegisterWorker>(serializer, new RegisterWorker("task code, timeout 10 s")));
+        Assert.Equal(new WorkerRefused("other rules"), RoundTrip<WorkerRefused>(serializer, new WorkerRefused("other rules")));
         Assert.Same(RequestWork.Instance, RoundTrip<RequestWork>(serializer, RequestWork.Instance));
         Assert.Null(RoundTrip<WorkItem>(serializer, new WorkItem(1, new Problem { Id = "p", Question = "q" }, "")).Problem.Tests);
     }
@@ -52,7 +53,7 @@ public sealed class VerificationSerializerTests : TestKit
     {
         using var system = ActorSystem.Create("bound", ReSTEM.Actors.Hosting.ReSTEMClusterExtensions.ClusterHocon);
         var serialization = system.Serialization;
-        foreach (var message in new object[] { RegisterWorker.Instance, RequestWork.Instance, new WorkItem(1, CodeProblem, "x"), new WorkDone(1, VerificationResult.Pass(), 1) })
+        foreach (var message in new object[] { new RegisterWorker("x"), new WorkerRefused("y"), RequestWork.Instance, new WorkItem(1, CodeProblem, "x"), new WorkDone(1, VerificationResult.Pass(), 1) })
         {
             Assert.IsType<VerificationSerializer>(serialization.FindSerializerFor(message));
         }

@@ -36,6 +36,7 @@ public static class ReSTEMClusterExtensions
             serializers.restem-verification = "ReSTEM.Actors.Verification.VerificationSerializer, ReSTEM.Actors"
             serialization-bindings {
               "ReSTEM.Actors.Verification.RegisterWorker, ReSTEM.Actors" = restem-verification
+              "ReSTEM.Actors.Verification.WorkerRefused, ReSTEM.Actors" = restem-verification
               "ReSTEM.Actors.Verification.RequestWork, ReSTEM.Actors" = restem-verification
               "ReSTEM.Actors.Verification.WorkItem, ReSTEM.Actors" = restem-verification
               "ReSTEM.Actors.Verification.WorkDone, ReSTEM.Actors" = restem-verification
@@ -93,12 +94,12 @@ public static class ReSTEMClusterExtensions
     /// A verifier node: <paramref name="parallelism"/> workers that pull jobs from the dispatcher
     /// of whichever run coordinator is in the cluster.
     /// </summary>
-    public static AkkaConfigurationBuilder WithVerifierNode(this AkkaConfigurationBuilder builder, IVerifier verifier, VerificationOptions options, int parallelism) =>
+    public static AkkaConfigurationBuilder WithVerifierNode(this AkkaConfigurationBuilder builder, IVerifier verifier, VerificationOptions options, int parallelism, string verifies) =>
         builder
             .AddHocon(ReSTEMAkkaExtensions.BaseHocon, HoconAddMode.Prepend)
             .WithActors((system, registry) =>
             {
-                var node = system.ActorOf(VerifierNode.Props(verifier, options, parallelism), "verifier-node");
+                var node = system.ActorOf(VerifierNode.Props(verifier, options, parallelism, verifies), "verifier-node");
                 registry.Register<VerifierNode>(node);
             });
 }

@@ -99,11 +99,12 @@ public sealed class IterationCoordinator : ReceiveActor, IWithTimers
             return;
         }
         var verification = _options.Verification;
-        _dispatcher = Watched(VerificationDispatcher.Props(), "verification");
+        var verifies = VerifierIdentity.Of(_options.Task, verification);
+        _dispatcher = Watched(VerificationDispatcher.Props(verifies), "verification");
         var machineryTimeout = TimeSpan.FromSeconds(Math.Max(30, verification.TimeoutSeconds * 3));
         for (var i = 0; i < (_settings.LocalVerifiers ?? verification.EffectiveParallelism); i++)
         {
-            Context.ActorOf(VerifierActor.Props(_dispatcher, _verifier, verification.Retries, machineryTimeout), $"verifier-{i}");
+            Context.ActorOf(VerifierActor.Props(_dispatcher, _verifier, verification.Retries, machineryTimeout, verifies), $"verifier-{i}");
         }
         for (var i = 0; i < Math.Max(1, _options.Sampling.Samplers); i++)
         {

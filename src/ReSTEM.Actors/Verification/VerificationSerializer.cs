@@ -9,8 +9,8 @@ namespace ReSTEM.Actors.Verification;
 
 /// <summary>
 /// The binary form of the messages a verifier on another node exchanges with the dispatcher:
-/// <see cref="RegisterWorker"/>, <see cref="RequestWork"/>, <see cref="WorkItem"/> and
-/// <see cref="WorkDone"/>. Field by field, with a manifest per type, so no object graph crosses
+/// <see cref="RegisterWorker"/>, <see cref="WorkerRefused"/>, <see cref="RequestWork"/>,
+/// <see cref="WorkItem"/> and <see cref="WorkDone"/>. Field by field, with a manifest per type, so no object graph crosses
 /// the wire and a field nobody wrote cannot appear on the other side.
 /// </summary>
 public sealed class VerificationSerializer : SerializerWithStringManifest
@@ -20,6 +20,7 @@ public sealed class VerificationSerializer : SerializerWithStringManifest
 
     private const string RegisterManifest = "R";
     private const string RequestManifest = "Q";
+    private const string RefusedManifest = "X";
     private const string WorkManifest = "W";
     private const string DoneManifest = "D";
 
@@ -36,6 +37,7 @@ public sealed class VerificationSerializer : SerializerWithStringManifest
     public override string Manifest(object o) => o switch
     {
         RegisterWorker => RegisterManifest,
+        WorkerRefused => RefusedManifest,
         RequestWork => RequestManifest,
         WorkItem => WorkManifest,
         WorkDone => DoneManifest,
@@ -50,7 +52,13 @@ public sealed class VerificationSerializer : SerializerWithStringManifest
         {
             switch (obj)
             {
-                case RegisterWorker or RequestWork:
+                case RequestWork:
+                    break;
+                case RegisterWorker register:
+                    w.Write(register.Verifies);
+                    break;
+                case WorkerRefused refused:
+                    w.Write(refused.Reason);
                     break;
                 case WorkItem item:
                     w.Write(item.JobId);
@@ -77,7 +85,8 @@ public sealed class VerificationSerializer : SerializerWithStringManifest
         using var r = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
         return manifest switch
         {
-            RegisterManifest => RegisterWorker.Instance,
+            RegisterManifest => new RegisterWorker(r.ReadString()),
+            RefusedManifest => new WorkerRefused(r.ReadString()),
             RequestManifest => RequestWork.Instance,
             WorkManifest => new WorkItem(r.ReadInt64(), ReadProblem(r), r.ReadString()),
             DoneManifest => new WorkDone(r.ReadInt64(), new VerificationResult(ReadVerdict(r), r.ReadString(), ReadOptional(r)), r.ReadSingle()),

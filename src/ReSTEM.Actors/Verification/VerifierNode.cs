@@ -23,14 +23,18 @@ public sealed class VerifierNode : ReceiveActor, IWithTimers
     private readonly IVerifier _verifier;
     private readonly VerificationOptions _options;
     private readonly int _parallelism;
+    private readonly string _verifies;
     private readonly List<IActorRef> _workers = [];
     private Address? _coordinator;
+    private Address? _refusedBy;
+    private string? _refusal;
     private IActorRef? _dispatcher;
     private int _generation;
 
-    /// <summary>Creates the node's root actor.</summary>
-    public VerifierNode(IVerifier verifier, VerificationOptions options, int parallelism)
+    /// <summary>Creates the node's root actor; <paramref name="verifies"/> is its verifier's <see cref="VerifierIdentity"/>.</summary>
+    public VerifierNode(IVerifier verifier, VerificationOptions options, int parallelism, string verifies)
     {
+        _verifies = verifies;
         _verifier = verifier;
         _options = options;
         _parallelism = Math.Max(1, parallelism);
@@ -57,15 +61,23 @@ public sealed class VerifierNode : ReceiveActor, IWithTimers
             StopWorkers();
             if (_coordinator is { } address) Timers.StartSingleTimer("resolve", new Resolve(address), TimeSpan.FromSeconds(1));
         });
-        Receive<GetVerifierNodeStatus>(_ => Sender.Tell(new VerifierNodeStatus(_workers.Count, _dispatcher?.Path.ToString())));
+        Receive<WorkerRefused>(refused =>
+        {
+            // The run verifies by other rules: this node takes none of its jobs (until it runs with the run's configuration).
+            if (_refusedBy != _coordinator) _log.Error("the run at {0} refused this node's workers: {1}", _coordinator, refused.Reason);
+            _refusedBy = _coordinator;
+            _refusal = refused.Reason;
+            StopWorkers();
+        });
+        Receive<GetVerifierNodeStatus>(_ => Sender.Tell(new VerifierNodeStatus(_workers.Count, _dispatcher?.Path.ToString()) { Refused = _refusal }));
     }
 
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props of the node's root actor.</summary>
-    public static Props Props(IVerifier verifier, VerificationOptions options, int parallelism) =>
-        Akka.Actor.Props.Create(() => new VerifierNode(verifier, options, parallelism));
+    public static Props Props(IVerifier verifier, VerificationOptions options, int parallelism, string verifies) =>
+        Akka.Actor.Props.Create(() => new VerifierNode(verifier, options, parallelism, verifies));
 
     /// <inheritdoc />
     protected override void PreStart() =>
@@ -78,7 +90,7 @@ public sealed class VerifierNode : ReceiveActor, IWithTimers
     private void CoordinatorUp(Member member)
     {
         if (!member.HasRole(ClusterOptions.Roles.Coordinator) || member.Status != MemberStatus.Up) return;
-        if (_coordinator == member.Address && _dispatcher is not null) return;
+        if ((_coordinator == member.Address && _dispatcher is not null) || member.Address == _refusedBy) return;
         _coordinator = member.Address;
         ResolveDispatcher(member.Address);
     }
@@ -92,7 +104,7 @@ public sealed class VerifierNode : ReceiveActor, IWithTimers
 
     private void ResolveDispatcher(Address coordinator)
     {
-        if (coordinator != _coordinator || _dispatcher is not null) return;
+        if (coordinator != _coordinator || _dispatcher is not null || coordinator == _refusedBy) return;
         Context.ActorSelection(new RootActorPath(coordinator) / DispatcherPath)
             .ResolveOne(TimeSpan.FromSeconds(5))
             .PipeTo(Self, success: d => new Found(coordinator, d), failure: _ => new NotFound(coordinator));
@@ -107,7 +119,7 @@ public sealed class VerifierNode : ReceiveActor, IWithTimers
         var machineryTimeout = TimeSpan.FromSeconds(Math.Max(30, _options.TimeoutSeconds * 3));
         for (var i = 0; i < _parallelism; i++)
         {
-            _workers.Add(Context.ActorOf(VerifierActor.Props(found.Dispatcher, _verifier, _options.Retries, machineryTimeout), $"verifier-{_generation}-{i}"));
+            _workers.Add(Context.ActorOf(VerifierActor.Props(found.Dispatcher, _verifier, _options.Retries, machineryTimeout, _verifies), $"verifier-{_generation}-{i}"));
         }
         _log.Info("{0} workers pull verification jobs from {1}", _parallelism, found.Dispatcher.Path);
     }
@@ -141,4 +153,8 @@ public sealed record GetVerifierNodeStatus
 /// <summary>A verifier node's state.</summary>
 /// <param name="Workers">Workers pulling jobs.</param>
 /// <param name="Dispatcher">The dispatcher they pull from, or null.</param>
-public sealed record VerifierNodeStatus(int Workers, string? Dispatcher);
+public sealed record VerifierNodeStatus(int Workers, string? Dispatcher)
+{
+    /// <summary>Why the run's dispatcher refused this node's workers, or null.</summary>
+    public string? Refused { get; init; }
+}

@@ -47,7 +47,7 @@ public static class WorkerCommand
             builder.Services.AddAkka(ClusterOptions.SystemName, (akka, _) => akka
                 .WithLogs()
                 .WithReSTEMCluster(cluster, [ClusterOptions.Roles.Verifier])
-                .WithVerifierNode(task.Value.Verifier, options.Verification, workers)
+                .WithVerifierNode(task.Value.Verifier, options.Verification, workers, VerifierIdentity.Of(options.Task, options.Verification))
                 .WithUserAkkaConfig(userAkka));
             using var host = builder.Build();
             await host.StartAsync(shutdown.Requested);
@@ -82,10 +82,12 @@ public static class WorkerCommand
             try
             {
                 var status = await node.Ask<VerifierNodeStatus>(GetVerifierNodeStatus.Instance, TimeSpan.FromSeconds(5));
-                if (status.Dispatcher != current)
+                var now = status.Refused is { } refused ? "refused: " + refused : status.Dispatcher;
+                if (now != current)
                 {
-                    current = status.Dispatcher;
-                    logs.Notice(Category, current is null ? "waiting for a run's coordinator" : $"{status.Workers} workers pulling jobs from {current}");
+                    current = now;
+                    if (status.Refused is not null) logs.Create(Category).Error($"the run refused this node, it takes none of its jobs: {status.Refused}");
+                    else logs.Notice(Category, current is null ? "waiting for a run's coordinator" : $"{status.Workers} workers pulling jobs from {current}");
                 }
             }
             catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
