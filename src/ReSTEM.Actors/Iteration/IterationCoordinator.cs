@@ -40,6 +40,7 @@ public sealed class IterationCoordinator : ReceiveActor, IWithTimers
     private readonly TaskCompletionSource<RunOutcome> _outcome;
     private readonly RunOptions _options;
     private readonly CoordinatorSettings _settings;
+    private readonly IterationPlan _plan;
     private readonly List<IActorRef> _samplers = [];
     private readonly HashSet<string> _sealed = new(StringComparer.Ordinal);
     private readonly EStepLoad _load = new();
@@ -71,6 +72,7 @@ public sealed class IterationCoordinator : ReceiveActor, IWithTimers
         _outcome = outcome;
         _settings = settings;
         _options = run.Options;
+        _plan = new IterationPlan(run.Options);
         Become(Starting);
     }
 
@@ -223,103 +225,59 @@ public sealed class IterationCoordinator : ReceiveActor, IWithTimers
             return;
         }
 
-        var builtIn = _options.Model.Base == ModelOptions.BuiltIn;
-        var first = _manifest.Find(0);
-        if (first is null || first.Phase < IterationPhase.Trained)
+        switch (_plan.Next(_manifest))
         {
-            if (!builtIn)
-            {
+            case PlanStep.TakeBase:
                 await SaveAsync(new IterationRecord { Iteration = 0, Phase = IterationPhase.Trained, CheckpointId = "iter-0-base" });
                 Advance();
-                return;
-            }
-            EnterPhase(0, CoordinatorPhase.BuildingBase, BuildingBase,
-                $"pre-training the built-in base model on {_options.Model.Pretrain.HumanSolutions} human solutions ({_options.Model.Pretrain.Epochs} epochs)");
-            StartJob(_trainer, BuildBaseModel.Instance, 0);
-            return;
+                break;
+            case PlanStep.BuildBase:
+                EnterPhase(0, CoordinatorPhase.BuildingBase, BuildingBase,
+                    $"pre-training the built-in base model on {_options.Model.Pretrain.HumanSolutions} human solutions ({_options.Model.Pretrain.Epochs} epochs)");
+                StartJob(_trainer, BuildBaseModel.Instance, 0);
+                break;
+            case PlanStep.PrepareBaseline:
+                await PrepareBaselineAsync();
+                break;
+            case PlanStep.Sample sample:
+                await StartSamplingAsync(sample.Iteration);
+                break;
+            case PlanStep.Train { Iteration: RunLayout.SftBaseline } baseline:
+                EnterPhase(baseline.Iteration, CoordinatorPhase.Baseline, Training,
+                    $"SFT baseline: M-step from the base model on the human solutions of {baseline.Record.TrainRows} train problems");
+                StartJob(_trainer, new TrainIteration(baseline.Iteration), baseline.Iteration);
+                break;
+            case PlanStep.Train train:
+                EnterPhase(train.Iteration, CoordinatorPhase.Training, Training,
+                    $"M-step on {train.Record.TrainRows} samples of D_{train.Iteration}, starting from {(_options.Training.StartFrom == StartFrom.Base ? "the base model" : "the previous policy")}");
+                StartJob(_trainer, new TrainIteration(train.Iteration), train.Iteration);
+                break;
+            case PlanStep.Evaluate evaluate:
+                StartEvaluation(evaluate.Iteration, evaluate.Record);
+                break;
+            case PlanStep.StopEarly stop:
+                if (_manifest.StoppedEarly is null) await SaveManifestAsync(_manifest with { StoppedEarly = stop.Why });
+                Complete($"stopped early after iteration {stop.Iteration}: {stop.Why}");
+                break;
+            default:
+                Complete($"all {_options.Iterations} iterations are complete");
+                break;
         }
-        if (first.Phase < IterationPhase.Evaluated)
-        {
-            StartEvaluation(0, first);
-            return;
-        }
-        if (_options.Baseline == BaselineKind.Sft && await AdvanceBaselineAsync()) return;
-
-        for (var i = 1; i <= _options.Iterations; i++)
-        {
-            var record = _manifest.Find(i);
-            switch (record?.Phase)
-            {
-                case null or IterationPhase.Sampling:
-                    await StartSamplingAsync(i);
-                    return;
-                case IterationPhase.Sealed:
-                    EnterPhase(i, CoordinatorPhase.Training, Training,
-                        $"M-step on {record.TrainRows} samples of D_{i}, starting from {(_options.Training.StartFrom == StartFrom.Base ? "the base model" : "the previous policy")}");
-                    StartJob(_trainer, new TrainIteration(i), i);
-                    return;
-                case IterationPhase.Trained:
-                    StartEvaluation(i, record);
-                    return;
-            }
-            if (_options.EarlyStop && StoppedImproving(i) is { } why)
-            {
-                if (_manifest.StoppedEarly is null) await SaveManifestAsync(_manifest with { StoppedEarly = why });
-                Complete($"stopped early after iteration {i}: {why}");
-                return;
-            }
-        }
-        Complete($"all {_options.Iterations} iterations are complete");
     }
 
-    /// <summary>
-    /// Takes the SFT baseline (iteration <see cref="RunLayout.SftBaseline"/>) one step on: its training set
-    /// (the human solution of every train problem), then the M-step from the base model, then its
-    /// evaluation. False when it is already evaluated.
-    /// </summary>
-    private async Task<bool> AdvanceBaselineAsync()
+    /// <summary>The SFT baseline's training set: the human solution of every train problem.</summary>
+    private async Task PrepareBaselineAsync()
     {
         const int sft = RunLayout.SftBaseline;
-        var record = _manifest.Find(sft);
-        switch (record?.Phase)
+        var rows = new BaseModelBuilder(_run).SftTrainSet();
+        if (rows.Count == 0)
         {
-            case null or IterationPhase.Sampling:
-                var rows = new BaseModelBuilder(_run).SftTrainSet();
-                if (rows.Count == 0)
-                {
-                    Fail(2, $"restem.baseline = sft: task '{_run.Task.Name}' has no human solutions in its train split");
-                    return true;
-                }
-                await _run.Tables.WriteTrainSetAsync(sft, rows);
-                await SaveAsync(new IterationRecord { Iteration = sft, Phase = IterationPhase.Sealed, SealedProblems = rows.Count, TrainRows = rows.Count });
-                Advance();
-                return true;
-            case IterationPhase.Sealed:
-                EnterPhase(sft, CoordinatorPhase.Baseline, Training,
-                    $"SFT baseline: M-step from the base model on the human solutions of {record.TrainRows} train problems");
-                StartJob(_trainer, new TrainIteration(sft), sft);
-                return true;
-            case IterationPhase.Trained:
-                StartEvaluation(sft, record);
-                return true;
-            default:
-                return false;
+            Fail(2, $"restem.baseline = sft: task '{_run.Task.Name}' has no human solutions in its train split");
+            return;
         }
-    }
-
-    private string? StoppedImproving(int iteration)
-    {
-        const string key = "val_pass@1";
-        var current = _manifest.Find(iteration)?.Metrics?.GetValueOrDefault(key);
-        if (current is null || iteration == _options.Iterations) return null;
-        var best = Enumerable.Range(0, iteration)
-            .Select(i => _manifest.Find(i)?.Metrics?.GetValueOrDefault(key))
-            .Where(v => v is not null)
-            .DefaultIfEmpty(null)
-            .Max();
-        return best is not null && current <= best
-            ? $"validation pass@1 {current:P1} did not improve on the best earlier iteration's {best:P1}"
-            : null;
+        await _run.Tables.WriteTrainSetAsync(sft, rows);
+        await SaveAsync(new IterationRecord { Iteration = sft, Phase = IterationPhase.Sealed, SealedProblems = rows.Count, TrainRows = rows.Count });
+        Advance();
     }
 
     // ---- sampling: passes of the E-step graph until every problem is sealed ----
