@@ -2,7 +2,7 @@
 # The single entry point of ReSTEM.Actors.
 #   ./run.sh               the default experiment (= run --config hocon/default.conf)
 #   ./run.sh test          the whole test suite; the last line is the test runner's summary
-#   ./run.sh <command> ... any `restem` command (run, resume, grade, eval, export, report, pretrain)
+#   ./run.sh <command> ... any `restem` command (run, resume, grade, eval, export, report, pretrain, worker)
 # Every call first makes the machine ready (idempotent; one line says what it installed),
 # builds, and then execs the `restem` executable so signals reach the service itself.
 set -euo pipefail

@@ -11,5 +11,6 @@ internal static class BenchRegistry
         ["storage"] = StorageBench.Run,
         ["grade"] = GradeBench.Run,
         ["ceiling"] = CeilingBench.Run,
+        ["cluster"] = ClusterBench.Run,
     };
 }

@@ -153,6 +153,15 @@ public static class Program
         report.SetAction((result, _) => ReportCommand.RunAsync(result.GetValue(reportDir)!, shutdown.Requested));
         root.Subcommands.Add(report);
 
+        var seed = new Option<string>("--seed") { Description = "host:port of a cluster node to join: the run's restem.cluster.hostname and port", Required = true };
+        var workerConfig = new Option<string?>("--config") { Description = "the run's HOCON configuration (it names the task whose verifier this node runs)" };
+        var workerParallelism = new Option<int?>("--parallelism") { Description = "verifications this node runs at once (default: restem.verification.parallelism; 0 = one per core)" };
+        var workerPort = new Option<int>("--port") { Description = "the port this node's remoting binds to (0 = any free port)", DefaultValueFactory = _ => 0 };
+        var worker = new Command("worker", "a verifier node: join a run's cluster and verify its samples (no GPU, no model)") { seed, workerConfig, set, workerParallelism, workerPort };
+        worker.SetAction((result, _) => WithLogs(result, logFormat, false, logs =>
+            WorkerCommand.RunAsync(result.GetValue(workerConfig), result.GetValue(set) ?? [], result.GetValue(seed)!, result.GetValue(workerParallelism), result.GetValue(workerPort), logs, shutdown)));
+        root.Subcommands.Add(worker);
+
         return root;
     }
 

@@ -30,7 +30,7 @@ public sealed class VerificationDispatcherTests : TestKit
     {
         var dispatcher = Sys.ActorOf(VerificationDispatcher.Props());
         var doomed = CreateTestProbe();
-        doomed.Send(dispatcher, RegisterWorker.Instance);
+        doomed.Send(dispatcher, new RegisterWorker(""));
         doomed.Send(dispatcher, RequestWork.Instance);
 
         dispatcher.Tell(new Verify(Problem, "#### 7"));
@@ -48,6 +48,48 @@ public sealed class VerificationDispatcherTests : TestKit
             Assert.Equal(1, status.Requeued);
             Assert.Equal(1, status.Completed);
         });
+    }
+
+    [Fact]
+    public async Task A_late_result_for_a_job_given_to_another_worker_is_ignored_and_the_asker_is_answered_once()
+    {
+        var dispatcher = Sys.ActorOf(VerificationDispatcher.Props());
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
+        first.Send(dispatcher, new RegisterWorker(""));
+        first.Send(dispatcher, RequestWork.Instance);
+        dispatcher.Tell(new Verify(Problem, "#### 7"));
+        var job = first.ExpectMsg<WorkItem>();
+
+        // The first worker asks again while holding the job (it restarted): the job goes to the idle second one.
+        second.Send(dispatcher, new RegisterWorker(""));
+        second.Send(dispatcher, RequestWork.Instance);
+        first.Send(dispatcher, RequestWork.Instance);
+        Assert.Equal(job.JobId, second.ExpectMsg<WorkItem>().JobId);
+        first.Send(dispatcher, new WorkDone(job.JobId, new VerificationResult(Verdict.Failed, "late", null), 1));
+        second.Send(dispatcher, new WorkDone(job.JobId, VerificationResult.Pass("7"), 1));
+
+        Assert.Equal(Verdict.Passed, ExpectMsg<Verified>().Result.Verdict);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        var status = await dispatcher.Ask<DispatcherStatus>(GetDispatcherStatus.Instance, TimeSpan.FromSeconds(3));
+        Assert.Equal(1, status.Completed);
+        Assert.Equal(1, status.Requeued);
+    }
+
+    [Fact]
+    public void A_worker_whose_verifier_is_not_the_runs_is_refused_and_never_gets_a_job()
+    {
+        var dispatcher = Sys.ActorOf(VerificationDispatcher.Props("task code, timeout 10 s, memory 512 MB"));
+        var stranger = CreateTestProbe();
+        stranger.Send(dispatcher, new RegisterWorker("task countdown, timeout 10 s, memory 512 MB"));
+        Assert.Contains("start the verifier node with the run's configuration", stranger.ExpectMsg<WorkerRefused>().Reason);
+        stranger.Send(dispatcher, RequestWork.Instance);
+
+        dispatcher.Tell(new Verify(Problem, "#### 7"));
+
+        stranger.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Sys.ActorOf(VerifierActor.Props(dispatcher, new ExactAnswerVerifier(), 0, TimeSpan.FromSeconds(5), "task code, timeout 10 s, memory 512 MB"));
+        Assert.Equal(Verdict.Passed, ExpectMsg<Verified>().Result.Verdict);
     }
 
     [Fact]

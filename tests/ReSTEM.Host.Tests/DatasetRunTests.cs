@@ -277,7 +277,8 @@ public sealed class DatasetRunTests(ITestOutputHelper output) : IDisposable
         var run = await RunStarter.OpenAsync(document, options, runDir, task.Value, new QuietObserver(), CancellationToken.None);
         using var logs = new Logs(LogFormat.Text, verbose: false, TextWriter.Null);
         using var shutdown = ProcessShutdown.Install();
-        var outcome = await RunHost.RunAsync(run, new ReferenceSampler(task.Value, run.ProblemsById.Values), task.Value.Verifier, false, logs, shutdown);
+        var outcome = await RunHost.RunAsync(
+            run, new ReferenceSampler(task.Value, run.ProblemsById.Values), task.Value.Verifier, ClusterOptionsBinder.Bind(document), ClusterOptionsBinder.UserAkka(document), false, logs, shutdown);
         Assert.True(outcome.Succeeded, outcome.Message);
 
         var layout = new RunLayout(runDir);

@@ -27,12 +27,13 @@ public static class ReSTEMAkkaExtensions
 
     /// <summary>Starts the run's <see cref="IterationCoordinator"/> (and with it the whole E/M pipeline).</summary>
     public static AkkaConfigurationBuilder WithReSTEMPipeline(
-        this AkkaConfigurationBuilder builder, RunContext run, IPolicyLoader loader, IVerifier verifier, TaskCompletionSource<RunOutcome> outcome) =>
+        this AkkaConfigurationBuilder builder, RunContext run, IPolicyLoader loader, IVerifier verifier, TaskCompletionSource<RunOutcome> outcome,
+        CoordinatorSettings? settings = null) =>
         builder
             .AddHocon(BaseHocon, HoconAddMode.Prepend)
             .WithActors((system, registry) =>
             {
-                var coordinator = system.ActorOf(IterationCoordinator.Props(run, loader, verifier, outcome), "coordinator");
+                var coordinator = system.ActorOf(IterationCoordinator.Props(run, loader, verifier, outcome, settings), "coordinator");
                 registry.Register<IterationCoordinator>(coordinator);
             });
 

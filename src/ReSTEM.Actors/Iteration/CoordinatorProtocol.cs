@@ -22,7 +22,7 @@ public sealed record GetCoordinatorStatus
 
 /// <summary>Where the run stands.</summary>
 /// <param name="Iteration">The iteration being worked on.</param>
-/// <param name="Phase">Its phase (building-base, sampling, sealing, training, evaluating, done).</param>
+/// <param name="Phase">Its phase.</param>
 /// <param name="SealedProblems">Train problems sealed in the current E-step.</param>
 /// <param name="TrainProblems">Train problems of the E-step.</param>
-public sealed record CoordinatorStatus(int Iteration, string Phase, int SealedProblems, int TrainProblems);
+public sealed record CoordinatorStatus(int Iteration, CoordinatorPhase Phase, int SealedProblems, int TrainProblems);

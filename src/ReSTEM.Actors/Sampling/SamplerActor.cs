@@ -24,11 +24,14 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
     private readonly SamplingOptions _decoding;
     private readonly long _runSeed;
     private readonly NativeJob _job = new();
+    private readonly PolicyMemory _memory;
     private ILoadedPolicy? _policy;
+    private (GenerateBatch Batch, IActorRef ReplyTo)? _generating;
 
-    /// <summary>Creates a sampler.</summary>
-    public SamplerActor(IPolicyLoader loader, ITask task, EStepOptions options, long runSeed)
+    /// <summary>Creates a sampler; <paramref name="memory"/> outlives its restarts.</summary>
+    public SamplerActor(IPolicyLoader loader, ITask task, EStepOptions options, long runSeed, PolicyMemory memory)
     {
+        _memory = memory;
         _loader = loader;
         _task = task;
         _options = options;
@@ -41,8 +44,29 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
     public IStash Stash { get; set; } = null!;
 
     /// <summary>Props of a sampler.</summary>
-    public static Props Props(IPolicyLoader loader, ITask task, EStepOptions options, long runSeed) =>
-        Akka.Actor.Props.Create(() => new SamplerActor(loader, task, options, runSeed));
+    public static Props Props(IPolicyLoader loader, ITask task, EStepOptions options, long runSeed)
+    {
+        var memory = new PolicyMemory();
+        return Akka.Actor.Props.Create(() => new SamplerActor(loader, task, options, runSeed, memory));
+    }
+
+    /// <summary>A restarted sampler loads the policy it held before, so later batches find it ready.</summary>
+    protected override void PreStart()
+    {
+        if (_memory.Last is { } load)
+        {
+            _log.Warning("sampler restarted: reloading its policy {0}", load.CheckpointId);
+            StartLoad(load, _memory.Asker);
+        }
+    }
+
+    /// <summary>The batch being generated is answered now as failed (it is drawn again), not left to its asker's timeout.</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        if (_generating is { } running)
+            running.ReplyTo.Tell(new BatchFailed(running.Batch.Iteration, running.Batch.Problems.Select(p => p.Id).ToList(), $"the sampler restarted ({reason.Message})"));
+        base.PreRestart(reason, message);
+    }
 
     /// <inheritdoc />
     protected override void PostStop()
@@ -56,15 +80,18 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
     {
         Receive<LoadPolicy>(HandleLoad);
         Receive<GenerateBatch>(HandleGenerate);
+        Receive<Done>(DropStale);
     }
 
     private void Busy()
     {
-        Receive<Done>(done =>
+        Receive<Done>(done => done.Job == _memory.CurrentJob, done =>
         {
+            _generating = null;
             if (done.Reply is Loaded loaded)
             {
                 _policy = loaded.Policy;
+                _memory.Asker = ActorRefs.Nobody;
                 done.ReplyTo.Tell(new PolicyLoaded(loaded.Policy.Generator.CheckpointId));
             }
             else
@@ -74,7 +101,14 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
             Become(Idle);
             Stash.UnstashAll();
         });
+        Receive<Done>(DropStale);
         ReceiveAny(_ => Stash.Stash());
+    }
+
+    /// <summary>The result of a job an earlier instance started (its asker was answered at the restart): a loaded policy is freed.</summary>
+    private static void DropStale(Done done)
+    {
+        if (done.Reply is Loaded loaded) loaded.Policy.Dispose();
     }
 
     private void HandleLoad(LoadPolicy load)
@@ -84,16 +118,23 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
             Sender.Tell(new PolicyLoaded(load.CheckpointId));
             return;
         }
-        var replyTo = Sender;
+        _memory.Last = load;
+        _memory.Asker = Sender;
+        StartLoad(load, Sender);
+    }
+
+    private void StartLoad(LoadPolicy load, IActorRef replyTo)
+    {
         var previous = _policy;
         _policy = null;
+        var job = ++_memory.CurrentJob;
         Become(Busy);
         RunOnOwnThread(() =>
         {
             // The old weights are released before the new ones are loaded: one replica's memory at a time.
             previous?.Dispose();
             return new Loaded(_loader.Load(load.CheckpointDir, load.CheckpointId));
-        }, e => new Status.Failure(e)).PipeTo(Self, success: reply => new Done(reply, replyTo));
+        }, e => new Status.Failure(e)).PipeTo(Self, success: reply => new Done(job, reply, replyTo));
     }
 
     private void HandleGenerate(GenerateBatch batch)
@@ -106,12 +147,14 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
             return;
         }
         var generator = _policy.Generator;
+        _generating = (batch, replyTo);
+        var job = ++_memory.CurrentJob;
         Become(Busy);
         RunOnOwnThread(() => (object)Generate(generator, batch), e =>
         {
             _log.Error(e, "sampling batch of {0} problems failed", ids.Count);
             return new BatchFailed(batch.Iteration, ids, $"{e.GetType().Name}: {e.Message}");
-        }).PipeTo(Self, success: reply => new Done(reply, replyTo));
+        }).PipeTo(Self, success: reply => new Done(job, reply, replyTo));
     }
 
     private BatchGenerated Generate(ICompletionGenerator generator, GenerateBatch batch)
@@ -151,7 +194,20 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
             }
         });
 
-    private sealed record Done(object Reply, IActorRef ReplyTo);
+    private sealed record Done(long Job, object Reply, IActorRef ReplyTo);
 
     private sealed record Loaded(ILoadedPolicy Policy);
+
+    /// <summary>The policy a sampler was last asked to hold; kept by its props across restarts.</summary>
+    public sealed class PolicyMemory
+    {
+        /// <summary>The last load request, or null before the first.</summary>
+        public LoadPolicy? Last { get; set; }
+
+        /// <summary>The number of the job started last; a result of any other job is stale.</summary>
+        public long CurrentJob { get; set; }
+
+        /// <summary>Who waits for the last load while it is not done; a restarted sampler answers them.</summary>
+        public IActorRef Asker { get; set; } = ActorRefs.Nobody;
+    }
 }

@@ -16,16 +16,19 @@ public sealed class VerificationDispatcher : ReceiveActor
     private readonly LinkedList<Job> _queue = new();
     private readonly Dictionary<IActorRef, Job?> _workers = [];
     private readonly HashSet<IActorRef> _idle = [];
+    private readonly HashSet<IActorRef> _refused = [];
+    private readonly string _verifies;
     private long _nextJobId;
     private long _completed;
     private long _requeued;
     private IDisposable? _depthProbe;
 
-    /// <summary>Creates the dispatcher.</summary>
-    public VerificationDispatcher()
+    /// <summary>Creates the dispatcher of a pool whose workers verify <paramref name="verifies"/> (<see cref="VerifierIdentity"/>).</summary>
+    public VerificationDispatcher(string verifies)
     {
+        _verifies = verifies;
         Receive<Verify>(HandleVerify);
-        Receive<RegisterWorker>(_ => HandleRegister());
+        Receive<RegisterWorker>(HandleRegister);
         Receive<RequestWork>(_ => HandleRequestWork());
         Receive<WorkDone>(HandleWorkDone);
         Receive<Terminated>(t => HandleWorkerLost(t.ActorRef));
@@ -40,7 +43,7 @@ public sealed class VerificationDispatcher : ReceiveActor
     protected override void PostStop() => _depthProbe?.Dispose();
 
     /// <summary>Props of the dispatcher.</summary>
-    public static Props Props() => Akka.Actor.Props.Create(() => new VerificationDispatcher());
+    public static Props Props(string verifies = "") => Akka.Actor.Props.Create(() => new VerificationDispatcher(verifies));
 
     private void HandleVerify(Verify verify)
     {
@@ -48,8 +51,17 @@ public sealed class VerificationDispatcher : ReceiveActor
         DispatchToIdle();
     }
 
-    private void HandleRegister()
+    private void HandleRegister(RegisterWorker register)
     {
+        if (register.Verifies != _verifies)
+        {
+            // Its verdicts would follow other rules than the run's: it gets no job, ever.
+            _refused.Add(Sender);
+            var reason = $"this run verifies with '{_verifies}' but the worker with '{register.Verifies}': start the verifier node with the run's configuration";
+            _log.Warning("refused verifier worker {0}: {1}", Sender.Path, reason);
+            Sender.Tell(new WorkerRefused(reason));
+            return;
+        }
         if (_workers.ContainsKey(Sender)) return;
         _workers[Sender] = null;
         Context.Watch(Sender);
@@ -58,6 +70,7 @@ public sealed class VerificationDispatcher : ReceiveActor
 
     private void HandleRequestWork()
     {
+        if (_refused.Contains(Sender)) return;
         if (!_workers.TryGetValue(Sender, out var current))
         {
             // A worker that pulls before registering (e.g. after a dispatcher restart) is adopted.

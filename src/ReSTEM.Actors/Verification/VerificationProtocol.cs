@@ -15,15 +15,12 @@ public sealed record Verify(Problem Problem, string Completion);
 public sealed record Verified(VerificationResult Result, float VerifyMs, string Worker);
 
 /// <summary>A worker announces itself to the dispatcher (and is then death-watched).</summary>
-public sealed record RegisterWorker
-{
-    /// <summary>The only instance.</summary>
-    public static RegisterWorker Instance { get; } = new();
+/// <param name="Verifies">What its verifier checks (<see cref="VerifierIdentity"/>); a worker whose verifier is not the run's is refused.</param>
+public sealed record RegisterWorker(string Verifies);
 
-    private RegisterWorker()
-    {
-    }
-}
+/// <summary>The dispatcher gives this worker no job: its verifier is not the run's.</summary>
+/// <param name="Reason">What differs, and what to do about it.</param>
+public sealed record WorkerRefused(string Reason);
 
 /// <summary>A worker is free and pulls one job.</summary>
 public sealed record RequestWork

@@ -21,24 +21,32 @@ public sealed class VerifierActor : ReceiveActor
     private readonly IActorRef _dispatcher;
     private readonly RetryingVerifier _verifier;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly string _verifies;
 
-    /// <summary>Creates a worker that pulls from <paramref name="dispatcher"/>.</summary>
-    public VerifierActor(IActorRef dispatcher, IVerifier verifier, int retries, TimeSpan timeout)
+    /// <summary>Creates a worker that pulls from <paramref name="dispatcher"/>; <paramref name="verifies"/> is its verifier's <see cref="VerifierIdentity"/>.</summary>
+    public VerifierActor(IActorRef dispatcher, IVerifier verifier, int retries, TimeSpan timeout, string verifies)
     {
         _dispatcher = dispatcher;
+        _verifies = verifies;
         _verifier = new RetryingVerifier(verifier, retries, timeout, warning => _log.Warning(warning));
         Receive<WorkItem>(HandleWork);
         Receive<Finished>(HandleFinished);
+        Receive<WorkerRefused>(refused =>
+        {
+            _log.Error("the run's dispatcher refused this worker: {0}", refused.Reason);
+            Context.Parent.Tell(refused);
+            Context.Stop(Self);
+        });
     }
 
     /// <summary>Props of a worker; <paramref name="timeout"/> bounds one attempt of the verifier machinery.</summary>
-    public static Props Props(IActorRef dispatcher, IVerifier verifier, int retries, TimeSpan timeout) =>
-        Akka.Actor.Props.Create(() => new VerifierActor(dispatcher, verifier, retries, timeout));
+    public static Props Props(IActorRef dispatcher, IVerifier verifier, int retries, TimeSpan timeout, string verifies = "") =>
+        Akka.Actor.Props.Create(() => new VerifierActor(dispatcher, verifier, retries, timeout, verifies));
 
     /// <inheritdoc />
     protected override void PreStart()
     {
-        _dispatcher.Tell(RegisterWorker.Instance);
+        _dispatcher.Tell(new RegisterWorker(_verifies));
         _dispatcher.Tell(RequestWork.Instance);
     }
 

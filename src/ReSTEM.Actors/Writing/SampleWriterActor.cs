@@ -7,12 +7,14 @@ namespace ReSTEM.Actors.Writing;
 
 /// <summary>
 /// Writes completed problems to the iteration's sample parts (atomically: temp file, flush,
-/// rename) and answers only once they are durable, so "written" means "sealed".
+/// rename) and answers only once they are durable, so "written" means "sealed". A request that
+/// is sent again (its first answer was lost or late) finds its problems already written and
+/// answers without writing them twice; what was written is kept by the writer's props across restarts.
 /// </summary>
 public sealed class SampleWriterActor : ReceiveActor
 {
-    /// <summary>Creates the writer.</summary>
-    public SampleWriterActor(SampleStore store, string runId, IReadOnlyDictionary<string, Problem> problems)
+    /// <summary>Creates the writer; <paramref name="written"/> outlives its restarts.</summary>
+    public SampleWriterActor(SampleStore store, string runId, IReadOnlyDictionary<string, Problem> problems, WrittenMemory written)
     {
         ReceiveAsync<WriteProblems>(async write =>
         {
@@ -23,15 +25,17 @@ public sealed class SampleWriterActor : ReceiveActor
             }
             catch (Exception e)
             {
-                // The asker (the E-step stream) fails the pass; nothing unwritten was sealed, so nothing is lost.
+                // The asker tries again or leaves the problems to the next pass; nothing unwritten was sealed, so nothing is lost.
                 replyTo.Tell(new Status.Failure(e));
             }
         });
 
         async Task<ProblemsWritten> WriteAsync(WriteProblems write)
         {
-            var rows = write.Problems.SelectMany(c => SampleRows.From(runId, write.Iteration, problems[c.ProblemId], c)).ToList();
-            var path = await store.WritePartAsync(write.Iteration, rows);
+            var fresh = write.Problems.Where(p => !written.Contains(write.Iteration, p.ProblemId)).ToList();
+            var rows = fresh.SelectMany(c => SampleRows.From(runId, write.Iteration, problems[c.ProblemId], c)).ToList();
+            var path = rows.Count == 0 ? "" : await store.WritePartAsync(write.Iteration, rows);
+            foreach (var p in fresh) written.Add(write.Iteration, p.ProblemId);
             RunMetrics.Written(write.Iteration, rows.Count, rows.Count(r => r.Reward > 0));
             return new ProblemsWritten(
                 write.Iteration,
@@ -47,6 +51,21 @@ public sealed class SampleWriterActor : ReceiveActor
     }
 
     /// <summary>Props of the writer.</summary>
-    public static Props Props(SampleStore store, string runId, IReadOnlyDictionary<string, Problem> problems) =>
-        Akka.Actor.Props.Create(() => new SampleWriterActor(store, runId, problems));
+    public static Props Props(SampleStore store, string runId, IReadOnlyDictionary<string, Problem> problems)
+    {
+        var written = new WrittenMemory();
+        return Akka.Actor.Props.Create(() => new SampleWriterActor(store, runId, problems, written));
+    }
+
+    /// <summary>The problems this process has written, per iteration; kept by the writer's props across restarts.</summary>
+    public sealed class WrittenMemory
+    {
+        private readonly HashSet<(int, string)> _written = [];
+
+        /// <summary>Whether <paramref name="problemId"/> of <paramref name="iteration"/> is written.</summary>
+        public bool Contains(int iteration, string problemId) => _written.Contains((iteration, problemId));
+
+        /// <summary>Records that <paramref name="problemId"/> of <paramref name="iteration"/> is written.</summary>
+        public void Add(int iteration, string problemId) => _written.Add((iteration, problemId));
+    }
 }

@@ -13,7 +13,7 @@ public sealed record WriteProblems(int Iteration, IReadOnlyList<CompletedProblem
 /// <param name="Rows">Rows written.</param>
 /// <param name="Accepted">Rows accepted into D_i.</param>
 /// <param name="Correct">Rows with reward 1.</param>
-/// <param name="Path">The part file.</param>
+/// <param name="Path">The part file (empty when every problem was written before, by an earlier try of the same request).</param>
 public sealed record ProblemsWritten(int Iteration, IReadOnlyList<string> ProblemIds, int Rows, int Accepted, int Correct, string Path)
 {
     /// <summary>Completion tokens of the rows written (the E-step's generated tokens).</summary>

@@ -114,7 +114,8 @@ public static class RunCommand
         if (options.Sampling.Distills) observer.Info($"distillation: the teacher {options.Sampling.Model} samples every E-step; {options.Model.Base} is trained");
         if (task.Value is DatasetTask { Skipped.Count: > 0 } dataset) await WriteSkippedAsync(dir, dataset, options, observer);
         var loader = new TorchPolicyLoader(run.Device, new GeneratorOptions { MaxConcurrentSequences = options.Sampling.MaxConcurrentSequences, MaxPromptTokens = options.Prompt.MaxTokens });
-        var outcome = await RunHost.RunAsync(run, loader, task.Value.Verifier, verbose, logs, shutdown);
+        var outcome = await RunHost.RunAsync(
+            run, loader, task.Value.Verifier, ClusterOptionsBinder.Bind(document), ClusterOptionsBinder.UserAkka(document), verbose, logs, shutdown);
         await telemetry.CompleteAsync(outcome);
         return (outcome, outcome.Manifest ?? (run.Manifests.Exists ? run.Manifests.Load() : null));
     }

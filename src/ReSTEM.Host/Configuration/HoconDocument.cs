@@ -50,7 +50,7 @@ public sealed class HoconDocument
             if (eq <= 0) throw new ConfigurationError($"--set {entry}: expected key=value, e.g. --set restem.iterations=2");
             var key = entry[..eq].Trim();
             var value = entry[(eq + 1)..].Trim();
-            if (!key.StartsWith("restem.", StringComparison.Ordinal)) key = "restem." + key;
+            if (!key.StartsWith("restem.", StringComparison.Ordinal) && !key.StartsWith("akka.", StringComparison.Ordinal)) key = "restem." + key;
             var parsed = Parse($"{key} = {QuoteIfNeeded(value)}", $"--set {entry}");
             user = parsed.WithFallback(user);
         }
@@ -66,7 +66,9 @@ public sealed class HoconDocument
     /// <summary>The effective configuration as HOCON text (stored in run.json so a resume needs no file).</summary>
     public string Render()
     {
-        var lines = EffectiveLeaves().OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} = {kv.Value}");
+        // The user's akka.* keys too: a resumed run's actor system gets the same settings.
+        var akka = Flatten(User).Where(kv => kv.Key.StartsWith("akka.", StringComparison.Ordinal));
+        var lines = EffectiveLeaves().Concat(akka).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} = {kv.Value}");
         return string.Join("\n", lines) + "\n";
     }
 

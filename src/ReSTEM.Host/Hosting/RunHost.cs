@@ -1,3 +1,4 @@
+using Akka.Configuration;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -21,17 +22,32 @@ public static class RunHost
     /// <summary>How long a requested stop may take before the host gives up waiting.</summary>
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(8);
 
-    /// <summary>Runs <paramref name="run"/>; returns how it ended.</summary>
-    public static async Task<RunOutcome> RunAsync(RunContext run, IPolicyLoader loader, IVerifier verifier, bool verbose, Logs logs, ProcessShutdown signals)
+    /// <summary>
+    /// Runs <paramref name="run"/>; returns how it ended. With <paramref name="cluster"/> enabled the
+    /// process is the cluster's coordinator node (and also samples, trains and, unless
+    /// <c>local-verifiers = 0</c>, verifies); <paramref name="userAkka"/> is the configuration's own <c>akka</c> section.
+    /// </summary>
+    public static async Task<RunOutcome> RunAsync(
+        RunContext run, IPolicyLoader loader, IVerifier verifier, ClusterOptions cluster, Config? userAkka, bool verbose, Logs logs, ProcessShutdown signals)
     {
         var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = StopTimeout);
         builder.Services.AddSingleton<IHostLifetime>(signals);
         logs.AddTo(builder.Services);
-        builder.Services.AddAkka("restem", (akka, _) =>
+        var settings = CoordinatorSettings.Default with
         {
-            akka.WithLogs(verbose).WithReSTEMPipeline(run, loader, verifier, outcome);
+            LocalVerifiers = cluster.Enabled && cluster.LocalVerifiers >= 0 ? cluster.LocalVerifiers : null,
+        };
+        string[] roles = settings.LocalVerifiers == 0
+            ? [ClusterOptions.Roles.Coordinator, ClusterOptions.Roles.Sampler, ClusterOptions.Roles.Trainer]
+            : [ClusterOptions.Roles.Coordinator, ClusterOptions.Roles.Sampler, ClusterOptions.Roles.Trainer, ClusterOptions.Roles.Verifier];
+        builder.Services.AddAkka(ClusterOptions.SystemName, (akka, _) =>
+        {
+            akka.WithLogs(verbose)
+                .WithReSTEMCluster(cluster, roles)
+                .WithReSTEMPipeline(run, loader, verifier, outcome, settings)
+                .WithUserAkkaConfig(userAkka);
         });
         using var host = builder.Build();
         await host.StartAsync().ConfigureAwait(false);
