@@ -39,6 +39,16 @@ public sealed class ClusterOptionsTests
     }
 
     [Fact]
+    public void Cluster_settings_may_change_when_a_run_is_carried_on()
+    {
+        var alone = ResumeKeys.From(HoconDocument.FromText("", [], "a.conf"));
+        var clustered = ResumeKeys.From(HoconDocument.FromText("restem.cluster { enabled = true, port = 4053, local-verifiers = 0 }", [], "b.conf"));
+
+        Assert.DoesNotContain(clustered.Keys, k => k.StartsWith("restem.cluster.", StringComparison.Ordinal));
+        Assert.Equal(alone, clustered);
+    }
+
+    [Fact]
     public void A_seed_that_is_not_host_port_and_TLS_without_its_certificate_are_refused_naming_the_key()
     {
         var seed = Assert.Throws<ConfigurationError>(() => ClusterOptionsBinder.Bind(HoconDocument.FromText("restem.cluster.seeds = [\"node-a\"]", [], "test.conf")));

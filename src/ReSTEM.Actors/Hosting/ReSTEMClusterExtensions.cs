@@ -1,7 +1,7 @@
+using System.Security.Cryptography.X509Certificates;
 using Akka.Cluster.Hosting;
 using Akka.Configuration;
 using Akka.Hosting;
-using System.Security.Cryptography.X509Certificates;
 using Akka.Remote.Hosting;
 using Akka.Remote.Transport.DotNetty;
 using ReSTEM.Actors.Verification;

@@ -17,6 +17,7 @@ public static class ResumeKeys
         "restem.verification.",
         "restem.pipeline.",
         "restem.telemetry.",
+        "restem.cluster.",
         "restem.model.device",
         "restem.sampling.samplers",
         "restem.sampling.problems-per-batch",
