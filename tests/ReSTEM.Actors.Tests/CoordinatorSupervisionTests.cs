@@ -3,7 +3,6 @@ using Akka.TestKit.Xunit2;
 using ReSTEM.Actors.Iteration;
 using ReSTEM.Actors.Runs;
 using ReSTEM.Core.Filtering;
-using ReSTEM.Core.Options;
 using ReSTEM.Storage.Rows;
 using ReSTEM.Storage.Runs;
 using Xunit.Abstractions;
@@ -26,9 +25,9 @@ public sealed class CoordinatorSupervisionTests : TestKit
     public async Task A_coordinator_that_throws_ends_the_run_with_exit_code_1_and_the_reason()
     {
         var observer = new ActingObserver { OnPhase = (_, phase) => { if (phase == "sealing") throw new InvalidOperationException("display broke"); } };
-        var run = await TinyRun.CreateAsync(_root, WithoutBaseTraining(TinyRun.Options(1)), observer);
+        var run = await TinyRun.CreateAsync(_root, TinyRun.WithoutBaseTraining(TinyRun.Options(1), _root), observer);
 
-        var finished = await RunAsync(run, observer);
+        var finished = await TinyRun.RunCoordinatorAsync(Sys, run, run.Task.Verifier, observer.Lines, _output);
 
         Assert.False(finished.Succeeded);
         Assert.Equal(1, finished.ExitCode);
@@ -48,9 +47,9 @@ public sealed class CoordinatorSupervisionTests : TestKit
             if (phase != "sampling") return;
             for (var i = 0; i < 12; i++) Sys.ActorSelection("/user/coordinator/filter").Tell(Kill.Instance);
         };
-        var run = await TinyRun.CreateAsync(_root, WithoutBaseTraining(TinyRun.Options(1)), observer);
+        var run = await TinyRun.CreateAsync(_root, TinyRun.WithoutBaseTraining(TinyRun.Options(1), _root), observer);
 
-        var finished = await RunAsync(run, observer);
+        var finished = await TinyRun.RunCoordinatorAsync(Sys, run, run.Task.Verifier, observer.Lines, _output);
 
         Assert.False(finished.Succeeded);
         Assert.Equal(1, finished.ExitCode);
@@ -85,7 +84,7 @@ public sealed class CoordinatorSupervisionTests : TestKit
         };
         var run = await TinyRun.CreateAsync(_root, options, observer);
 
-        var finished = await RunAsync(run, observer);
+        var finished = await TinyRun.RunCoordinatorAsync(Sys, run, run.Task.Verifier, observer.Lines, _output);
 
         Assert.True(finished.Succeeded, finished.Message);
         Assert.Equal(["evaluator", "filter", "sampler-0", "trainer", "writer"], killed.Order());
@@ -112,26 +111,11 @@ public sealed class CoordinatorSupervisionTests : TestKit
         var run = await TinyRun.CreateAsync(_root, TinyRun.Options(1), observer);
         var settings = CoordinatorSettings.Default with { JobCheckInterval = TimeSpan.FromMilliseconds(20), JobCheckMisses = 50 };
 
-        var finished = await RunAsync(run, observer, settings);
+        var finished = await TinyRun.RunCoordinatorAsync(Sys, run, run.Task.Verifier, observer.Lines, _output, settings);
 
         Assert.True(finished.Succeeded, finished.Message);
         Assert.DoesNotContain(observer.Lines, l => l.Contains("sending the job again"));
         Assert.Equal(IterationPhase.Evaluated, run.Manifests.Load().Find(1)!.Phase);
-    }
-
-    /// <summary>A base model folder the run never opens: the scripted policy stands in for it.</summary>
-    private RunOptions WithoutBaseTraining(RunOptions options) =>
-        options with { Model = options.Model with { Base = Path.Combine(_root, "unused-base") } };
-
-    private async Task<RunOutcome> RunAsync(RunContext run, ActingObserver observer, CoordinatorSettings? settings = null)
-    {
-        var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var loader = new ScriptedPolicyLoader(run.ProblemsById.Values.ToDictionary(p => run.Task.FormatPrompt(p)));
-        Sys.ActorOf(IterationCoordinator.Props(run, loader, run.Task.Verifier, outcome, settings), "coordinator");
-        var finished = await outcome.Task.WaitAsync(TimeSpan.FromMinutes(4));
-        foreach (var line in observer.Lines) _output.WriteLine(line);
-        _output.WriteLine($"outcome: exit {finished.ExitCode}: {finished.Message}");
-        return finished;
     }
 
     protected override void Dispose(bool disposing)

@@ -1,6 +1,5 @@
 using Akka.TestKit.Xunit2;
 using ReSTEM.Actors.Iteration;
-using ReSTEM.Actors.Runs;
 using ReSTEM.Core.Options;
 using ReSTEM.Core.Verification;
 using ReSTEM.Storage.Rows;
@@ -38,7 +37,7 @@ public sealed class SandboxErrorRunTests : TestKit
         // sample of `unlucky` fails in the first pass (K samples x attempts calls), so it must wait for pass 2.
         var verifier = new FlakySandboxVerifier(transient: true, persistentProblemId: unlucky, persistentCalls: k * attempts);
 
-        var finished = await RunAsync(run, verifier, observer);
+        var finished = await TinyRun.RunCoordinatorAsync(Sys, run, verifier, observer.Lines, _output);
 
         Assert.True(finished.Succeeded, finished.Message);
         Assert.Equal(k * attempts, verifier.PersistentErrors);
@@ -83,7 +82,7 @@ public sealed class SandboxErrorRunTests : TestKit
     [Fact]
     public async Task A_sandbox_that_always_fails_stops_the_run_with_exit_code_1_and_the_reason()
     {
-        var options = WithoutBaseTraining(TinyRun.Options(iterations: 1)) with
+        var options = TinyRun.WithoutBaseTraining(TinyRun.Options(iterations: 1), _root) with
         {
             Verification = new VerificationOptions { Parallelism = 2, Retries = 1, MaxConsecutiveSandboxErrors = 5 },
         };
@@ -93,7 +92,7 @@ public sealed class SandboxErrorRunTests : TestKit
         // Broken for the E-step's problems only, so the base model's evaluation gets through first.
         var verifier = new FlakySandboxVerifier(transient: false, broken: train.Contains);
 
-        var finished = await RunAsync(run, verifier, observer);
+        var finished = await TinyRun.RunCoordinatorAsync(Sys, run, verifier, observer.Lines, _output);
 
         Assert.False(finished.Succeeded);
         Assert.Equal(1, finished.ExitCode);
@@ -111,13 +110,13 @@ public sealed class SandboxErrorRunTests : TestKit
     [Fact]
     public async Task An_evaluation_that_cannot_verify_a_problem_fails_with_exit_code_1_instead_of_scoring_it_incorrect()
     {
-        var options = WithoutBaseTraining(TinyRun.Options(iterations: 1));
+        var options = TinyRun.WithoutBaseTraining(TinyRun.Options(iterations: 1), _root);
         var observer = new RecordingObserver();
         var run = await TinyRun.CreateAsync(_root, options, observer);
         var victim = run.TestProblems[0].Id;
         var verifier = new FlakySandboxVerifier(transient: true, broken: id => id == victim);
 
-        var finished = await RunAsync(run, verifier, observer);
+        var finished = await TinyRun.RunCoordinatorAsync(Sys, run, verifier, observer.Lines, _output);
 
         Assert.False(finished.Succeeded);
         Assert.Equal(1, finished.ExitCode);
@@ -129,24 +128,6 @@ public sealed class SandboxErrorRunTests : TestKit
         Assert.True(verifier.TransientErrors > 0, "no transient sandbox error happened in the evaluation");
         Assert.False(File.Exists(run.Layout.Eval(0)));
         Assert.NotEqual(IterationPhase.Evaluated, run.Manifests.Load().Find(0)!.Phase);
-    }
-
-    /// <summary>
-    /// A base model folder the run never opens: these runs fail before any M-step, so they need
-    /// no trained base; the scripted policy stands in for it in evaluation and sampling.
-    /// </summary>
-    private RunOptions WithoutBaseTraining(RunOptions options) =>
-        options with { Model = options.Model with { Base = Path.Combine(_root, "unused-base") } };
-
-    private async Task<RunOutcome> RunAsync(RunContext run, FlakySandboxVerifier verifier, RecordingObserver observer)
-    {
-        var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var loader = new ScriptedPolicyLoader(run.ProblemsById.Values.ToDictionary(p => run.Task.FormatPrompt(p)));
-        Sys.ActorOf(IterationCoordinator.Props(run, loader, verifier, outcome), "coordinator");
-        var finished = await outcome.Task.WaitAsync(TimeSpan.FromMinutes(4));
-        foreach (var line in observer.Lines) _output.WriteLine(line);
-        _output.WriteLine($"outcome: exit {finished.ExitCode}: {finished.Message}");
-        return finished;
     }
 
     protected override void Dispose(bool disposing)

@@ -1,5 +1,9 @@
 using System.Collections.Concurrent;
+using Akka.Actor;
+using ReSTEM.Actors.Iteration;
 using ReSTEM.Actors.Runs;
+using ReSTEM.Core.Verification;
+using Xunit.Abstractions;
 using ReSTEM.Core.Options;
 using ReSTEM.Core.Sampling;
 using ReSTEM.Core.Tasks.Arithmetic;
@@ -36,6 +40,29 @@ internal static class TinyRun
         Pipeline = new PipelineOptions { WriteBatchProblems = 5, WriteIntervalMs = 200 },
         Tasks = new TaskOptions { Arithmetic = new ArithmeticOptions { TrainProblems = 40, ValidationProblems = 6, TestProblems = 10, MaxDifficulty = 2 } },
     };
+
+    /// <summary>
+    /// <paramref name="options"/> with a base model folder the run never opens: the scripted policy
+    /// stands in for the base in sampling and evaluation, so no base model is trained.
+    /// </summary>
+    public static RunOptions WithoutBaseTraining(RunOptions options, string root) =>
+        options with { Model = options.Model with { Base = Path.Combine(root, "unused-base") } };
+
+    /// <summary>
+    /// Runs <paramref name="run"/>'s coordinator in <paramref name="system"/> with the scripted policy
+    /// and <paramref name="verifier"/>; writes what the run reported (<paramref name="lines"/>) and its outcome to <paramref name="output"/>.
+    /// </summary>
+    public static async Task<RunOutcome> RunCoordinatorAsync(
+        ActorSystem system, RunContext run, IVerifier verifier, IEnumerable<string> lines, ITestOutputHelper output, CoordinatorSettings? settings = null)
+    {
+        var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var loader = new ScriptedPolicyLoader(run.ProblemsById.Values.ToDictionary(p => run.Task.FormatPrompt(p)));
+        system.ActorOf(IterationCoordinator.Props(run, loader, verifier, outcome, settings), "coordinator");
+        var finished = await outcome.Task.WaitAsync(TimeSpan.FromMinutes(4));
+        foreach (var line in lines) output.WriteLine(line);
+        output.WriteLine($"outcome: exit {finished.ExitCode}: {finished.Message}");
+        return finished;
+    }
 
     public static async Task<RunContext> CreateAsync(string root, RunOptions options, IRunObserver observer)
     {
