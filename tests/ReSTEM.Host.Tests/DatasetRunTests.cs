@@ -221,6 +221,25 @@ public sealed class DatasetRunTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Exemplars_from_a_file_go_in_front_of_the_question_with_their_white_space_kept()
+    {
+        var gsm8k = Lines(Path.Combine(DataDir, "gsm8k-test.jsonl")).Take(6).ToList();
+        var train = Write("ex-train.jsonl", gsm8k.Take(4));
+        var test = Write("ex-test.jsonl", gsm8k.Skip(4));
+        var exemplars = Write("exemplars.jsonl", ["{\"question\": \"1+1?\", \"answer\": \" 1+1=2\\n#### 2\"}", "{\"question\": \"2+3?\", \"answer\": \" 2+3=5\\n#### 5\"}"]);
+        var model = MakeTinyQwen(Path.Combine(_root, "tiny-qwen"));
+        var config = Config("gsm8k", train, test, model, $"prompt {{ exemplars-file = \"{exemplars}\", shots = 2 }}");
+        var options = RunOptionsBinder.Bind(HoconDocument.Load(config, []));
+        await using var task = TaskCatalog.Create(options, _ => { });
+        var problem = task.Value.Problems(ReSTEM.Core.Problems.Split.Test)[0];
+        Assert.Equal("Question: 1+1?\nAnswer: 1+1=2\n#### 2\n\nQuestion: 2+3?\nAnswer: 2+3=5\n#### 5\n\nQuestion: " + problem.Question + "\nAnswer:", task.Value.FormatPrompt(problem));
+
+        var tooMany = Config("gsm8k", train, test, model, $"prompt {{ exemplars-file = \"{exemplars}\", shots = 3 }}");
+        var refused = Assert.Throws<ConfigurationError>(() => TaskCatalog.Create(RunOptionsBinder.Bind(HoconDocument.Load(tooMany, [])), _ => { }));
+        Assert.Contains("only 2 exemplars", refused.Message);
+    }
+
+    [Fact]
     public async Task A_malformed_dataset_file_stops_the_run_at_start_naming_file_line_and_field()
     {
         var gsm8k = Lines(Path.Combine(DataDir, "gsm8k-test.jsonl")).Take(4).ToList();

@@ -24,11 +24,12 @@ public sealed record PromptOptions
     /// <summary>How many exemplars go in front of the question; null for the task's default (8 for GSM8K, 4 for MATH, 0 otherwise).</summary>
     public int? Shots { get; init; }
 
-    /// <summary>A JSONL file of exemplars (<c>question</c>, <c>answer</c>); null for the task's built-in set.</summary>
+    /// <summary>
+    /// A JSONL file of exemplars (<c>question</c>, <c>answer</c>); null for the task's built-in set.
+    /// Exemplars live in a file rather than in HOCON because the HOCON reader trims a quoted
+    /// string's leading white space, and an answer's leading space is part of the prompt.
+    /// </summary>
     public string? ExemplarsFile { get; init; }
-
-    /// <summary>Exemplars given inline in the configuration; used in place of the built-in set when not empty.</summary>
-    public IReadOnlyList<Exemplar> Exemplars { get; init; } = [];
 
     /// <summary>The text between exemplars, and between the last exemplar and the question (raw prompts).</summary>
     public string Separator { get; init; } = "\n\n";

@@ -55,9 +55,7 @@ public static class DatasetTasks
                 : throw new ConfigurationError($"restem.prompt.chat = auto, but {Path.Combine(options.Model.Base, HfTokenizer.ConfigFileName)} has no chat_template of a known format (ChatML, Llama 3); set restem.prompt.chat to none, chatml or llama3"),
         };
         var shots = options.Prompt.Shots ?? preset.Shots;
-        var pool = options.Prompt.ExemplarsFile is { } file ? ReadExemplars(file)
-            : options.Prompt.Exemplars.Count > 0 ? options.Prompt.Exemplars
-            : preset.Exemplars;
+        var pool = options.Prompt.ExemplarsFile is { } file ? ReadExemplars(file) : preset.Exemplars;
         if (shots > pool.Count)
             throw new ConfigurationError($"restem.prompt.shots = {shots}, but only {pool.Count} exemplars are available for {task}{(options.Prompt.ExemplarsFile is { } f ? $" in {f}" : "")}");
         var builder = new PromptBuilder(
