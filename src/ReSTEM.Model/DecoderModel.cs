@@ -116,21 +116,31 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// One decode step: <paramref name="tokens"/> [B] are written at <paramref name="positions"/> [B]
-    /// of <paramref name="cache"/> and attend over its first <paramref name="span"/> positions.
-    /// Returns logits [B, V] in the compute precision.
+    /// The RoPE rows (cos, signed sin) in the compute precision for <paramref name="positions"/> of
+    /// any shape [...], shaped [..., 1, 1, headDim] to broadcast over a step's heads.
     /// </summary>
-    internal Tensor Step(Tensor tokens, Tensor positions, KvCache cache, long span)
+    internal (Tensor Cos, Tensor Sin) RopeRows(Tensor positions)
+    {
+        var (cos, sin) = Rope();
+        var shape = positions.shape.Concat(new long[] { 1, 1, -1 }).ToArray();
+        var flat = positions.reshape(-1);
+        return (cos.index_select(0, flat).view(shape), sin.index_select(0, flat).view(shape));
+    }
+
+    /// <summary>
+    /// One decode step: <paramref name="tokens"/> [B] are written at <paramref name="positions"/> [B]
+    /// of <paramref name="cache"/> and attend over its first <paramref name="span"/> positions where
+    /// <paramref name="mask"/> [B, 1, 1, span] is true; <paramref name="cos"/> and <paramref name="sin"/>
+    /// are the positions' RoPE rows [B, 1, 1, headDim] (<see cref="RopeRows"/>). Returns logits [B, V]
+    /// in the compute precision.
+    /// </summary>
+    internal Tensor Step(Tensor tokens, Tensor positions, Tensor cos, Tensor sin, Tensor mask, KvCache cache, long span)
     {
         var b = tokens.shape[0];
-        var (cos, sin) = Rope();
-        var cosB = cos.index_select(0, positions).view(b, 1, 1, -1);
-        var sinB = sin.index_select(0, positions).view(b, 1, 1, -1);
         var writeIndex = positions.view(b, 1, 1, 1).expand(b, Config.NumKeyValueHeads, 1, Config.EffectiveHeadDim);
-        var mask = arange(span, device: Device).unsqueeze(0).le(positions.unsqueeze(1)).view(b, 1, 1, span);
         var x = Embed(tokens.view(b, 1));
         for (var i = 0; i < _layers.Length; i++)
-            x = _layers[i].ForwardStep(x, cosB, sinB, writeIndex, mask, cache.Keys[i], cache.Values[i], span);
+            x = _layers[i].ForwardStep(x, cos, sin, writeIndex, mask, cache.Keys[i], cache.Values[i], span);
         return LmHeadInComputeType(RmsNorm(x, _norm, Config.RmsNormEps).view(b, -1));
     }
 

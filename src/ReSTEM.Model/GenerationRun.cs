@@ -8,6 +8,17 @@ namespace ReSTEM.Model;
 /// waiting sequences enter free slots as others finish (continuous batching). A prompt is prefilled
 /// once and its cache rows copied to every slot that samples from it; the host looks at the tokens
 /// only every <see cref="GeneratorOptions.SyncInterval"/> steps.
+/// <para>
+/// A decode step creates no bookkeeping tensors of its own: the attention mask is one
+/// preallocated [slots, capacity] buffer that each step extends in place, and the positions,
+/// RoPE rows and draw counters of a whole chunk are gathered once at its start, so a step only
+/// takes views of them. What a step still creates is the model's and the sampler's own outputs
+/// (libtorch has no out= forms of those ops in TorchSharp); their shapes stay fixed between span
+/// quanta, so libtorch's caching allocator reuses the same blocks. The only device-to-host reads
+/// are one per chunk (the chunk's tokens) and one per admission (the first tokens):
+/// <see cref="HostReads"/> counts them. Stop strings are searched in each sequence's newest text
+/// only (<see cref="StopStringScan"/>).
+/// </para>
 /// </summary>
 internal sealed class GenerationRun : IDisposable
 {
@@ -32,7 +43,10 @@ internal sealed class GenerationRun : IDisposable
     private Tensor _seedHi;
     private Tensor _step;
     private Tensor _out;
+    private Tensor _mask;
+    private Tensor _true;
     private int[] _slotSeq;
+    private StopStringScan?[] _slotScan;
     private List<int>[] _slotTokens;
     private int[] _slotLimit;
     private long[] _slotPos;
@@ -68,11 +82,31 @@ internal sealed class GenerationRun : IDisposable
         _step = zeros(_slots, ScalarType.Int64, device).DetachFromDisposeScope();
         _syncInterval = options.SyncIntervalFor(device.type == TorchSharp.DeviceType.CUDA);
         _out = zeros([_slots, _syncInterval], ScalarType.Int64, device).DetachFromDisposeScope();
+        _mask = zeros([_slots, _capacity], ScalarType.Bool, device).DetachFromDisposeScope();
+        _true = ones([_slots, 1], ScalarType.Bool, device).DetachFromDisposeScope();
+        _slotScan = Enumerable.Range(0, (int)_slots).Select(_ => sampling.Stop.Count > 0 ? new StopStringScan(tokenizer, sampling.Stop) : null).ToArray();
         _slotSeq = Enumerable.Repeat(-1, (int)_slots).ToArray();
         _slotTokens = Enumerable.Range(0, (int)_slots).Select(_ => new List<int>()).ToArray();
         _slotLimit = new int[_slots];
         _slotPos = new long[_slots];
     }
+
+    /// <summary>Device-to-host reads so far: one per admission and one per decode chunk.</summary>
+    public int HostReads { get; private set; }
+
+    /// <summary>Decode chunks so far.</summary>
+    public int Chunks { get; private set; }
+
+    /// <summary>Decode steps so far (each runs every slot of the batch).</summary>
+    public int Steps { get; private set; }
+
+    /// <summary>Tokens decoded for stop-string checks so far, summed over every sequence and decode.</summary>
+    public long StopScanDecodedTokens => _scanned + _slotScan.Sum(s => s?.DecodedTokens ?? 0);
+
+    /// <summary>When set, called after every decode step with the step's index in its chunk (tests count what a step created).</summary>
+    internal Action<int>? AfterStep { get; init; }
+
+    private long _scanned;
 
     public GeneratedSequence[] Run(CancellationToken ct)
     {
@@ -194,7 +228,11 @@ internal sealed class GenerationRun : IDisposable
         _seedLo.index_copy_(0, slots, lo);
         _seedHi.index_copy_(0, slots, hi);
         _step.index_copy_(0, slots, ones(assignments.Count, ScalarType.Int64, device));
+        // A slot's mask row holds its prompt's positions; each step adds the position it writes.
+        var promptLengths = tensor(positions).to(device);
+        _mask.index_copy_(0, slots, arange(_capacity, ScalarType.Int64, device).unsqueeze(0).lt(promptLengths.unsqueeze(1)));
         var firstHost = first.cpu().data<long>().ToArray();
+        HostReads++;
         for (var i = 0; i < assignments.Count; i++)
         {
             var (seq, slot) = assignments[i];
@@ -203,6 +241,7 @@ internal sealed class GenerationRun : IDisposable
             _slotTokens[slot].Add((int)firstHost[i]);
             _slotPos[slot] = positions[i];
             _slotLimit[slot] = (int)Math.Min(_sampling.MaxNewTokens, _capacity - positions[i]);
+            _slotScan[slot]?.Reset();
         }
     }
 
@@ -233,6 +272,10 @@ internal sealed class GenerationRun : IDisposable
         _seedHi = Take(_seedHi);
         _step = Take(_step);
         _out = Take(_out);
+        _mask = Take(_mask);
+        _true = Take(_true);
+        _scanned += Enumerable.Range(0, (int)_slots).Where(b => _slotSeq[b] < 0).Sum(b => _slotScan[b]?.DecodedTokens ?? 0);
+        _slotScan = live.Select(b => _slotScan[b]).ToArray();
         _slotSeq = live.Select(b => _slotSeq[b]).ToArray();
         _slotTokens = live.Select(b => _slotTokens[b]).ToArray();
         _slotLimit = live.Select(b => _slotLimit[b]).ToArray();
@@ -247,19 +290,35 @@ internal sealed class GenerationRun : IDisposable
         // forcing an early synchronisation; their positions are clamped inside the cache.
         var steps = Math.Min(_syncInterval, active.Max(b => _slotLimit[b] - _slotTokens[b].Count));
         var maxPos = active.Max(b => _slotPos[b]);
-        for (var i = 0; i < steps; i++)
+        var device = _model.Device;
+        using (var chunk = NewDisposeScope())
         {
-            using var scope = NewDisposeScope();
-            var span = Math.Min(_capacity, (maxPos + i + 1 + SpanQuantum - 1) / SpanQuantum * SpanQuantum);
-            var logits = _model.Step(_tok, _pos, _cache, span);
-            var next = TokenSampler.Sample(logits, _sampling, _seedLo, _seedHi, _step);
-            _out.select(1, i).copy_(next);
-            _tok.copy_(next);
-            _pos.add_(1).clamp_max_(_capacity - 1);
-            _step.add_(1);
+            // Everything a step needs that depends on its position, for the whole chunk at once.
+            var offsets = arange(steps, ScalarType.Int64, device).unsqueeze(1);
+            var positions = (_pos.unsqueeze(0) + offsets).clamp_max_(_capacity - 1);
+            var draws = _step.unsqueeze(0) + offsets;
+            var (cos, sin) = _model.RopeRows(positions);
+            for (var i = 0; i < steps; i++)
+            {
+                using var scope = NewDisposeScope();
+                var position = positions.select(0, i);
+                _mask.scatter_(1, position.unsqueeze(1), _true);
+                var span = Math.Min(_capacity, (maxPos + i + 1 + SpanQuantum - 1) / SpanQuantum * SpanQuantum);
+                var mask = _mask.narrow(1, 0, span).view(_slots, 1, 1, span);
+                var logits = _model.Step(_tok, position, cos.select(0, i), sin.select(0, i), mask, _cache, span);
+                var next = TokenSampler.Sample(logits, _sampling, _seedLo, _seedHi, draws.select(0, i));
+                _out.select(1, i).copy_(next);
+                _tok.copy_(next);
+                Steps++;
+                AfterStep?.Invoke(i);
+            }
+            _pos.add_(steps).clamp_max_(_capacity - 1);
+            _step.add_(steps);
         }
         long[] host;
         using (var scope = NewDisposeScope()) host = _out.narrow(1, 0, steps).contiguous().cpu().data<long>().ToArray();
+        HostReads++;
+        Chunks++;
         foreach (var b in active)
         {
             var from = _slotTokens[b].Count;
@@ -293,39 +352,16 @@ internal sealed class GenerationRun : IDisposable
         }
         var textEnd = finish == FinishReason.EndOfSequence ? end - 1 : end;
         string? text = null;
-        if (_sampling.Stop.Count > 0)
+        if (_slotScan[slot] is { } scan && scan.Advance(tokens, textEnd, out var stopped) is { } stopAt)
         {
-            var full = _tokenizer.Decode(tokens.GetRange(0, textEnd));
-            if (FirstStop(full) >= 0)
-            {
-                // The fewest tokens whose text holds a stop string: that is where the sequence ended.
-                for (var n = Math.Max(1, from); n <= textEnd; n++)
-                {
-                    var prefix = _tokenizer.Decode(tokens.GetRange(0, n));
-                    var at = FirstStop(prefix);
-                    if (at < 0) continue;
-                    finish = FinishReason.Stop;
-                    end = n;
-                    text = prefix[..at];
-                    break;
-                }
-            }
+            finish = FinishReason.Stop;
+            end = stopAt;
+            text = stopped;
         }
         if (finish is null) return;
         text ??= _tokenizer.Decode(tokens.GetRange(0, finish == FinishReason.EndOfSequence ? end - 1 : end));
         _results[seq] = new GeneratedSequence(tokens.GetRange(0, end).ToArray(), text, _prompts[_seqPrompt[seq]].Length, finish.Value);
         _slotSeq[slot] = -1;
-    }
-
-    private int FirstStop(string text)
-    {
-        var best = -1;
-        foreach (var stop in _sampling.Stop)
-        {
-            var at = text.IndexOf(stop, StringComparison.Ordinal);
-            if (at >= 0 && (best < 0 || at < best)) best = at;
-        }
-        return best;
     }
 
     private static void DisposePending((int Prompt, List<(Tensor Keys, Tensor Values)> Kv, Tensor Logits) pending)
@@ -343,6 +379,6 @@ internal sealed class GenerationRun : IDisposable
         if (_pending is { } p) DisposePending(p);
         _pending = null;
         _cache.Dispose();
-        foreach (var t in new[] { _tok, _pos, _seedLo, _seedHi, _step, _out }) t.Dispose();
+        foreach (var t in new[] { _tok, _pos, _seedLo, _seedHi, _step, _out, _mask, _true }) t.Dispose();
     }
 }

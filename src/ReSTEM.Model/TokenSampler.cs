@@ -7,7 +7,8 @@ namespace ReSTEM.Model;
 /// Picks the next token of every row on the device, without host synchronisation: greedy
 /// argmax, or temperature + top-k + top-p followed by Gumbel-max. The Gumbel noise of a token is
 /// a hash of (the row's seed, the row's step, the token id), so a sequence's draws depend on its
-/// own seed and position only, never on which rows share the batch.
+/// own seed and position only, never on which rows share the batch. With top-k, the k
+/// candidates are found without ranking the whole vocabulary (<see cref="TopK"/>).
 /// </summary>
 internal static class TokenSampler
 {
@@ -21,8 +22,9 @@ internal static class TokenSampler
         Tensor? ids = null;
         if (options.TopK > 0 && options.TopK < vocab)
         {
-            // Select in the logits' own precision (half the bytes to read in bf16), widen only the k survivors.
-            (values, ids) = logits.topk(options.TopK, dim: -1, largest: true, sorted: true);
+            // Select in the logits' own precision (half the bytes to read in bf16), widen only the k
+            // survivors. Gumbel-max needs no order among them; top-p ranks the k survivors only.
+            (values, ids) = TopK(logits, options.TopK, sorted: options.TopP < 1.0);
             values = values.to(ScalarType.Float32) / options.Temperature;
         }
         else if (options.TopP < 1.0)
@@ -47,6 +49,46 @@ internal static class TokenSampler
         var gumbel = uniform.log().neg().log().neg();
         var choice = (values + gumbel).argmax(-1, keepdim: true);
         return ids is null ? choice.squeeze(1) : ids.gather(1, choice).squeeze(1);
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/> largest values of each row of <paramref name="logits"/> [B, V] and
+    /// their column ids. A large vocabulary is cut into blocks: one pass takes each block's maximum,
+    /// the k blocks with the largest maxima are gathered, and the k largest of their values are the
+    /// answer. That is exact: a block holding one of the k largest values has a maximum at least the
+    /// k-th largest value, and at most k blocks do. (Where values tie at the k-th place, either of
+    /// the tied ids may be taken, as with any top-k.) The vocabulary is read once by a reduction
+    /// instead of by a full-width selection; small vocabularies use <c>topk</c> directly.
+    /// </summary>
+    internal static (Tensor Values, Tensor Ids) TopK(Tensor logits, int k, bool sorted)
+    {
+        var rows = logits.shape[0];
+        var vocab = logits.shape[1];
+        var block = BlockWidth(vocab, k);
+        if (block == 0) return logits.topk(k, dim: -1, largest: true, sorted: sorted);
+        var blocks = vocab / block;
+        var covered = blocks * block;
+        var maxima = logits.narrow(1, 0, covered).view(rows, blocks, block).amax([2]);
+        var (_, best) = maxima.topk(k, dim: -1, largest: true, sorted: false);
+        var ids = (best.unsqueeze(2) * block + arange(block, ScalarType.Int64, logits.device).view(1, 1, block)).view(rows, (long)k * block);
+        // Columns past the last whole block (the vocabulary's tail) are always candidates.
+        if (covered < vocab) ids = cat([ids, arange(covered, vocab, ScalarType.Int64, logits.device).unsqueeze(0).expand(rows, vocab - covered)], 1);
+        var (values, pick) = logits.gather(1, ids).topk(k, dim: -1, largest: true, sorted: sorted);
+        return (values, ids.gather(1, pick));
+    }
+
+    /// <summary>
+    /// Block width for <see cref="TopK"/>: the power of two nearest sqrt(V / k), which balances the
+    /// blocks' maxima (V / width) against the gathered candidates (k * width); 0 (use <c>topk</c>)
+    /// when the vocabulary is too small for blocks to pay.
+    /// </summary>
+    internal static int BlockWidth(long vocab, int k)
+    {
+        if (vocab < 4096 || k < 1) return 0;
+        var ideal = Math.Sqrt((double)vocab / k);
+        var width = 1 << (int)Math.Round(Math.Log2(ideal));
+        width = Math.Max(width, 8);
+        return vocab / width >= 4L * k ? width : 0;
     }
 
     /// <summary>Host-side split of a 64-bit seed into the two 32-bit keys the device hash uses.</summary>
