@@ -12,5 +12,6 @@ internal static class BenchRegistry
         ["grade"] = GradeBench.Run,
         ["ceiling"] = CeilingBench.Run,
         ["cluster"] = ClusterBench.Run,
+        ["decode-parts"] = DecodePartsBench.Run,
     };
 }

@@ -118,6 +118,8 @@ internal static class ModelBench
         var prompts = Enumerable.Range(0, sequences).Select(_ => Enumerable.Range(0, promptTokens).Select(_ => random.Next(4, vocab)).ToArray()).ToArray();
         var seeds = prompts.Select((_, i) => (IReadOnlyList<long>)[i]).ToArray();
 
+        var steps = 0;
+        var reads = 0;
         long Once(int[][] p, IReadOnlyList<long>[] s, SamplingOptions o)
         {
             using var noGrad = no_grad();
@@ -125,7 +127,9 @@ internal static class ModelBench
             try
             {
                 using var run = new GenerationRun(policy.Model, policy.Tokenizer, [], p, s, o, generatorOptions);
-                return run.Run(CancellationToken.None).Sum(g => (long)g.Tokens.Length);
+                var made = run.Run(CancellationToken.None).Sum(g => (long)g.Tokens.Length);
+                (steps, reads) = (run.Steps, run.HostReads);
+                return made;
             }
             finally
             {
@@ -141,7 +145,8 @@ internal static class ModelBench
         Synchronize(policy);
         var seconds = clock.Elapsed.TotalSeconds;
         cpu = CpuSeconds() - cpu;
-        Console.WriteLine($"  decode  {sequences,5} seqs x {newTokens} new tokens (prompt {promptTokens}, top-k 40, T 0.7): {tokens / seconds,12:N0} new tokens/s  ({seconds:F2} s wall, {cpu:F2} s CPU, prefill included)");
+        Console.WriteLine($"  decode  {sequences,5} seqs x {newTokens} new tokens (prompt {promptTokens}, top-k 40, T 0.7): {tokens / seconds,12:N0} new tokens/s  "
+            + $"({seconds:F2} s wall, {cpu:F2} s CPU, prefill included; {steps} steps, {seconds * 1e3 / Math.Max(1, steps):F2} ms/step, {reads} host reads)");
     }
 
     private static void Train(Policy policy, int batch, int sequenceTokens, int steps)

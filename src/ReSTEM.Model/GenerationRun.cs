@@ -15,8 +15,8 @@ namespace ReSTEM.Model;
 /// takes views of them. What a step still creates is the model's and the sampler's own outputs
 /// (libtorch has no out= forms of those ops in TorchSharp); their shapes stay fixed between span
 /// quanta, so libtorch's caching allocator reuses the same blocks. The only device-to-host reads
-/// are one per chunk (the chunk's tokens) and one per admission (the first tokens):
-/// <see cref="HostReads"/> counts them. Stop strings are searched in each sequence's newest text
+/// are one per chunk: the chunk's tokens, with the first token of every sequence admitted
+/// since the last read (<see cref="HostReads"/> counts them). Stop strings are searched in each sequence's newest text
 /// only (<see cref="StopStringScan"/>).
 /// </para>
 /// </summary>
@@ -49,6 +49,7 @@ internal sealed class GenerationRun : IDisposable
     private StopStringScan?[] _slotScan;
     private List<int>[] _slotTokens;
     private int[] _slotLimit;
+    private bool[] _slotFirstPending;
     private long[] _slotPos;
     private int _next;
     private (int Prompt, List<(Tensor Keys, Tensor Values)> Kv, Tensor Logits)? _pending;
@@ -81,17 +82,19 @@ internal sealed class GenerationRun : IDisposable
         _seedHi = zeros(_slots, ScalarType.Int64, device).DetachFromDisposeScope();
         _step = zeros(_slots, ScalarType.Int64, device).DetachFromDisposeScope();
         _syncInterval = options.SyncIntervalFor(device.type == TorchSharp.DeviceType.CUDA);
-        _out = zeros([_slots, _syncInterval], ScalarType.Int64, device).DetachFromDisposeScope();
+        // Column 0 holds the tokens a chunk starts from (a new sequence's first token is read there), columns 1.. the chunk's new ones.
+        _out = zeros([_slots, _syncInterval + 1], ScalarType.Int64, device).DetachFromDisposeScope();
         _mask = zeros([_slots, _capacity], ScalarType.Bool, device).DetachFromDisposeScope();
         _true = ones([_slots, 1], ScalarType.Bool, device).DetachFromDisposeScope();
         _slotScan = Enumerable.Range(0, (int)_slots).Select(_ => sampling.Stop.Count > 0 ? new StopStringScan(tokenizer, sampling.Stop) : null).ToArray();
         _slotSeq = Enumerable.Repeat(-1, (int)_slots).ToArray();
         _slotTokens = Enumerable.Range(0, (int)_slots).Select(_ => new List<int>()).ToArray();
         _slotLimit = new int[_slots];
+        _slotFirstPending = new bool[_slots];
         _slotPos = new long[_slots];
     }
 
-    /// <summary>Device-to-host reads so far: one per admission and one per decode chunk.</summary>
+    /// <summary>Device-to-host reads so far: one per decode chunk.</summary>
     public int HostReads { get; private set; }
 
     /// <summary>Decode chunks so far.</summary>
@@ -168,7 +171,6 @@ internal sealed class GenerationRun : IDisposable
                 _pending = null;
             }
 
-            foreach (var (_, slot) in assignments) CheckFinished(slot, 0);
         }
     }
 
@@ -231,14 +233,14 @@ internal sealed class GenerationRun : IDisposable
         // A slot's mask row holds its prompt's positions; each step adds the position it writes.
         var promptLengths = tensor(positions).to(device);
         _mask.index_copy_(0, slots, arange(_capacity, ScalarType.Int64, device).unsqueeze(0).lt(promptLengths.unsqueeze(1)));
-        var firstHost = first.cpu().data<long>().ToArray();
-        HostReads++;
+
         for (var i = 0; i < assignments.Count; i++)
         {
             var (seq, slot) = assignments[i];
             _slotSeq[slot] = seq;
+            // The first token stays on the device until the next chunk's read brings it with the rest.
             _slotTokens[slot].Clear();
-            _slotTokens[slot].Add((int)firstHost[i]);
+            _slotFirstPending[slot] = true;
             _slotPos[slot] = positions[i];
             _slotLimit[slot] = (int)Math.Min(_sampling.MaxNewTokens, _capacity - positions[i]);
             _slotScan[slot]?.Reset();
@@ -279,6 +281,7 @@ internal sealed class GenerationRun : IDisposable
         _slotSeq = live.Select(b => _slotSeq[b]).ToArray();
         _slotTokens = live.Select(b => _slotTokens[b]).ToArray();
         _slotLimit = live.Select(b => _slotLimit[b]).ToArray();
+        _slotFirstPending = live.Select(b => _slotFirstPending[b]).ToArray();
         _slotPos = live.Select(b => _slotPos[b]).ToArray();
         _slots = live.Length;
     }
@@ -288,11 +291,14 @@ internal sealed class GenerationRun : IDisposable
         var active = Enumerable.Range(0, (int)_slots).Where(b => _slotSeq[b] >= 0).ToArray();
         // Slots that pass their limit inside a chunk decode a few throw-away tokens instead of
         // forcing an early synchronisation; their positions are clamped inside the cache.
-        var steps = Math.Min(_syncInterval, active.Max(b => _slotLimit[b] - _slotTokens[b].Count));
+        var steps = Math.Min(_syncInterval, active.Max(b => _slotLimit[b] - Known(b)));
         var maxPos = active.Max(b => _slotPos[b]);
         var device = _model.Device;
-        using (var chunk = NewDisposeScope())
+        using (var first = _out.select(1, 0)) first.copy_(_tok);
+        // A chunk of no steps (every live sequence is one token long) only reads the first tokens.
+        if (steps > 0)
         {
+            using var chunk = NewDisposeScope();
             // Everything a step needs that depends on its position, for the whole chunk at once.
             var offsets = arange(steps, ScalarType.Int64, device).unsqueeze(1);
             var positions = (_pos.unsqueeze(0) + offsets).clamp_max_(_capacity - 1);
@@ -307,7 +313,7 @@ internal sealed class GenerationRun : IDisposable
                 var mask = _mask.narrow(1, 0, span).view(_slots, 1, 1, span);
                 var logits = _model.Step(_tok, position, cos.select(0, i), sin.select(0, i), mask, _cache, span);
                 var next = TokenSampler.Sample(logits, _sampling, _seedLo, _seedHi, draws.select(0, i));
-                _out.select(1, i).copy_(next);
+                _out.select(1, i + 1).copy_(next);
                 _tok.copy_(next);
                 Steps++;
                 AfterStep?.Invoke(i);
@@ -316,17 +322,26 @@ internal sealed class GenerationRun : IDisposable
             _step.add_(steps);
         }
         long[] host;
-        using (var scope = NewDisposeScope()) host = _out.narrow(1, 0, steps).contiguous().cpu().data<long>().ToArray();
+        var width = steps + 1;
+        using (var scope = NewDisposeScope()) host = _out.narrow(1, 0, width).contiguous().cpu().data<long>().ToArray();
         HostReads++;
         Chunks++;
         foreach (var b in active)
         {
             var from = _slotTokens[b].Count;
-            for (var i = 0; i < steps; i++) _slotTokens[b].Add((int)host[b * steps + i]);
+            if (_slotFirstPending[b])
+            {
+                _slotTokens[b].Add((int)host[b * width]);
+                _slotFirstPending[b] = false;
+            }
+            for (var i = 1; i < width; i++) _slotTokens[b].Add((int)host[b * width + i]);
             _slotPos[b] += steps;
             CheckFinished(b, from);
         }
     }
+
+    /// <summary>Tokens of slot <paramref name="b"/>'s sequence so far, its first one included while it is still on the device.</summary>
+    private int Known(int b) => _slotTokens[b].Count + (_slotFirstPending[b] ? 1 : 0);
 
     private void CheckFinished(int slot, int from)
     {
