@@ -10,7 +10,7 @@ namespace ReSTEM.Model;
 /// only every <see cref="GeneratorOptions.SyncInterval"/> steps.
 /// <para>
 /// A decode step creates no bookkeeping tensors of its own: the attention mask is one
-/// preallocated [slots, capacity] buffer that each step extends in place, and the positions,
+/// preallocated additive [slots, capacity] buffer that each step opens one position of in place, and the positions,
 /// RoPE rows and draw counters of a whole chunk are gathered once at its start, so a step only
 /// takes views of them. What a step still creates is the model's and the sampler's own outputs
 /// (libtorch has no out= forms of those ops in TorchSharp); their shapes stay fixed between span
@@ -23,6 +23,7 @@ namespace ReSTEM.Model;
 internal sealed class GenerationRun : IDisposable
 {
     private const int SpanQuantum = 64;
+    private const int MaskAlignment = 16;
 
     private readonly DecoderModel _model;
     private readonly ITokenizer _tokenizer;
@@ -35,6 +36,7 @@ internal sealed class GenerationRun : IDisposable
     private readonly GeneratedSequence?[] _results;
     private long _slots;
     private readonly long _capacity;
+    private readonly long _width;
     private readonly int _syncInterval;
     private KvCache _cache;
     private Tensor _tok;
@@ -44,7 +46,7 @@ internal sealed class GenerationRun : IDisposable
     private Tensor _step;
     private Tensor _out;
     private Tensor _mask;
-    private Tensor _true;
+    private Tensor _open;
     private int[] _slotSeq;
     private StopStringScan?[] _slotScan;
     private List<int>[] _slotTokens;
@@ -75,7 +77,11 @@ internal sealed class GenerationRun : IDisposable
         var longest = _prompts.Where((_, i) => seeds[i].Count > 0).Select(p => p.Length).DefaultIfEmpty(1).Max();
         _capacity = Math.Min((long)longest + sampling.MaxNewTokens, maxPositions);
         var device = model.Device;
-        _cache = new KvCache(model.Config, _slots, _capacity, model.ComputeType, device);
+        // The cache and the mask are a little wider than any position, to a multiple of 16: rows of
+        // the mask then start at aligned addresses, which fused attention kernels take without a
+        // padded copy. The extra columns are never written and stay masked.
+        _width = (_capacity + MaskAlignment - 1) / MaskAlignment * MaskAlignment;
+        _cache = new KvCache(model.Config, _slots, _width, model.ComputeType, device);
         _tok = zeros(_slots, ScalarType.Int64, device).DetachFromDisposeScope();
         _pos = zeros(_slots, ScalarType.Int64, device).DetachFromDisposeScope();
         _seedLo = zeros(_slots, ScalarType.Int64, device).DetachFromDisposeScope();
@@ -84,8 +90,10 @@ internal sealed class GenerationRun : IDisposable
         _syncInterval = options.SyncIntervalFor(device.type == TorchSharp.DeviceType.CUDA);
         // Column 0 holds the tokens a chunk starts from (a new sequence's first token is read there), columns 1.. the chunk's new ones.
         _out = zeros([_slots, _syncInterval + 1], ScalarType.Int64, device).DetachFromDisposeScope();
-        _mask = zeros([_slots, _capacity], ScalarType.Bool, device).DetachFromDisposeScope();
-        _true = ones([_slots, 1], ScalarType.Bool, device).DetachFromDisposeScope();
+        // Additive, in the compute precision: 0 where a slot may attend, -inf elsewhere. A boolean
+        // mask would be converted to this by every layer's attention call of every step.
+        _mask = full([_slots, _width], double.NegativeInfinity, model.ComputeType, device).DetachFromDisposeScope();
+        _open = zeros([_slots, 1], model.ComputeType, device).DetachFromDisposeScope();
         _slotScan = Enumerable.Range(0, (int)_slots).Select(_ => sampling.Stop.Count > 0 ? new StopStringScan(tokenizer, sampling.Stop) : null).ToArray();
         _slotSeq = Enumerable.Repeat(-1, (int)_slots).ToArray();
         _slotTokens = Enumerable.Range(0, (int)_slots).Select(_ => new List<int>()).ToArray();
@@ -232,7 +240,8 @@ internal sealed class GenerationRun : IDisposable
         _step.index_copy_(0, slots, ones(assignments.Count, ScalarType.Int64, device));
         // A slot's mask row holds its prompt's positions; each step adds the position it writes.
         var promptLengths = tensor(positions).to(device);
-        _mask.index_copy_(0, slots, arange(_capacity, ScalarType.Int64, device).unsqueeze(0).lt(promptLengths.unsqueeze(1)));
+        var open = arange(_width, ScalarType.Int64, device).unsqueeze(0).lt(promptLengths.unsqueeze(1));
+        _mask.index_copy_(0, slots, zeros([assignments.Count, _width], _model.ComputeType, device).masked_fill_(open.logical_not(), double.NegativeInfinity));
 
         for (var i = 0; i < assignments.Count; i++)
         {
@@ -275,7 +284,7 @@ internal sealed class GenerationRun : IDisposable
         _step = Take(_step);
         _out = Take(_out);
         _mask = Take(_mask);
-        _true = Take(_true);
+        _open = Take(_open);
         _scanned += Enumerable.Range(0, (int)_slots).Where(b => _slotSeq[b] < 0).Sum(b => _slotScan[b]?.DecodedTokens ?? 0);
         _slotScan = live.Select(b => _slotScan[b]).ToArray();
         _slotSeq = live.Select(b => _slotSeq[b]).ToArray();
@@ -308,8 +317,8 @@ internal sealed class GenerationRun : IDisposable
             {
                 using var scope = NewDisposeScope();
                 var position = positions.select(0, i);
-                _mask.scatter_(1, position.unsqueeze(1), _true);
-                var span = Math.Min(_capacity, (maxPos + i + 1 + SpanQuantum - 1) / SpanQuantum * SpanQuantum);
+                _mask.scatter_(1, position.unsqueeze(1), _open);
+                var span = Math.Min(_width, (maxPos + i + 1 + SpanQuantum - 1) / SpanQuantum * SpanQuantum);
                 var mask = _mask.narrow(1, 0, span).view(_slots, 1, 1, span);
                 var logits = _model.Step(_tok, position, cos.select(0, i), sin.select(0, i), mask, _cache, span);
                 var next = TokenSampler.Sample(logits, _sampling, _seedLo, _seedHi, draws.select(0, i));
@@ -394,6 +403,6 @@ internal sealed class GenerationRun : IDisposable
         if (_pending is { } p) DisposePending(p);
         _pending = null;
         _cache.Dispose();
-        foreach (var t in new[] { _tok, _pos, _seedLo, _seedHi, _step, _out, _mask, _true }) t.Dispose();
+        foreach (var t in new[] { _tok, _pos, _seedLo, _seedHi, _step, _out, _mask, _open }) t.Dispose();
     }
 }
