@@ -172,6 +172,31 @@ public sealed class PolicyReleaseTests : TestKit
         Assert.Equal(manifest.Find(0)!.Digest, manifest.Find(1)!.StartedFromDigest);
     }
 
+    [Fact]
+    public async Task A_sampler_that_fails_to_release_stops_the_run_with_exit_code_1_and_keeps_every_sealed_sample()
+    {
+        var options = TinyRun.WithoutBaseTraining(TinyRun.Options(1), _root);
+        var observer = new RecordingObserver();
+        var run = await TinyRun.CreateAsync(_root, options, observer);
+        // The base's evaluation gives its policy back first; the sampler's release before the M-step is the one that fails.
+        var loader = new FailingReleaseLoader(new ScriptedPolicyLoader(run.ProblemsById.Values.ToDictionary(p => run.Task.FormatPrompt(p))), failFrom: 2);
+
+        var finished = await TinyRun.RunCoordinatorAsync(Sys, run, run.Task.Verifier, observer.Lines, _output, loader: loader);
+
+        Assert.False(finished.Succeeded);
+        Assert.Equal(1, finished.ExitCode);
+        Assert.Contains("the samplers did not release their policy before the M-step of iteration 1", finished.Message);
+        Assert.Contains(FailingReleaseLoader.Reason, finished.Message);
+        Assert.Contains("not of any sample", finished.Message);
+        Assert.Equal(2, loader.Disposals);
+        var record = run.Manifests.Load().Find(1)!;
+        Assert.Equal(IterationPhase.Sealed, record.Phase);
+        var rows = new List<SampleRow>();
+        await foreach (var row in run.Samples.ReadAsync(1)) rows.Add(row);
+        Assert.Equal(run.TrainProblems.Count * options.Sampling.SamplesPerProblem, rows.Count);
+        Assert.Equal(record.TrainRows, (await run.Tables.ReadTrainSetAsync(1)).Count);
+    }
+
     private IActorRef Supervised(Props child)
     {
         Sys.ActorOf(RestartingParent.Props(child, TestActor));
@@ -187,6 +212,31 @@ public sealed class PolicyReleaseTests : TestKit
         }
         catch (IOException)
         {
+        }
+    }
+
+    /// <summary>A loader whose policies fail to free from the <c>failFrom</c>-th disposal on, as a device that has gone wrong would.</summary>
+    private sealed class FailingReleaseLoader(IPolicyLoader inner, int failFrom) : IPolicyLoader
+    {
+        public const string Reason = "the device stopped answering";
+
+        private int _disposals;
+
+        public int FailFrom => failFrom;
+
+        public int Disposals => Volatile.Read(ref _disposals);
+
+        public ILoadedPolicy Load(string checkpointDir, string checkpointId) => new Failing(this, inner.Load(checkpointDir, checkpointId));
+
+        private sealed class Failing(FailingReleaseLoader owner, ILoadedPolicy loaded) : ILoadedPolicy
+        {
+            public ICompletionGenerator Generator => loaded.Generator;
+
+            public void Dispose()
+            {
+                loaded.Dispose();
+                if (Interlocked.Increment(ref owner._disposals) >= owner.FailFrom) throw new InvalidOperationException(Reason);
+            }
         }
     }
 
