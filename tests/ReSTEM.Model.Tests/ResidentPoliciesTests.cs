@@ -166,6 +166,26 @@ public sealed class ResidentPoliciesTests
         Assert.Equal(full.WeightsDigest(), digested.WeightsDigest());
     }
 
+    [CudaFact]
+    public void On_cuda_in_bfloat16_the_shared_inference_copy_holds_bfloat16_weights_and_samples_as_master_weights_do()
+    {
+        var device = new DeviceOptions { Device = "cuda", DType = "bfloat16" };
+        var registry = new ResidentPolicies();
+        using var a = registry.Acquire(Checkpoint, "iter-0", device);
+        using var b = registry.Acquire(Checkpoint, "iter-0", device);
+        Assert.Same(a.Policy, b.Policy);
+        Assert.True(a.Policy.Device.IsCuda);
+        Assert.All(a.Policy.Model.parameters(), p => Assert.Equal(ScalarType.BFloat16, p.dtype));
+        using var master = Policy.Load(Checkpoint, device);
+        Assert.All(master.Model.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
+        var prompt = new[] { new[] { 5, 9, 17, 2 } };
+        var options = new SamplingOptions { Temperature = 0, MaxNewTokens = 10 };
+        Assert.Equal(
+            new Generator(master, new GeneratorOptions(), "a").GenerateIds(prompt, [[0L]], options, CancellationToken.None)[0][0].Tokens,
+            new Generator(a.Policy, new GeneratorOptions(), "a").GenerateIds(prompt, [[0L]], options, CancellationToken.None)[0][0].Tokens);
+        Assert.Throws<InvalidOperationException>(() => a.Policy.WeightsDigest());
+    }
+
     private static void AssertSame(Tensor expected, Tensor actual)
     {
         Assert.Equal(expected.shape, actual.shape);
