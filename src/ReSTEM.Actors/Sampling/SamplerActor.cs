@@ -148,12 +148,13 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
             return;
         }
         _releasing = replyTo;
+        var released = new PolicyReleased(previous.Generator.CheckpointId);
         var job = ++_memory.CurrentJob;
         Become(Busy);
         RunOnOwnThread(() =>
         {
             previous.Dispose();
-            return new PolicyReleased(previous.Generator.CheckpointId);
+            return released;
         }, e => new Status.Failure(e)).PipeTo(Self, success: reply => new Done(job, reply, replyTo));
     }
 
