@@ -176,7 +176,7 @@ public sealed class Policy : IDisposable
     internal void RefuseInferenceOnly(string what)
     {
         if (InferenceOnly)
-            throw new InvalidOperationException($"this policy was loaded for inference only (weights in {Model.WeightType}, no float32 master weights) and cannot be {what}; load it with Policy.Load for that");
+            throw new InvalidOperationException($"this policy was loaded for inference only (weights in the compute precision, {Model.WeightType}, and possibly shared by several generators) and cannot be {what}; that needs the float32 master weights of Policy.Load");
     }
 
     private static void CheckTokenizer(ModelConfig config, ITokenizer tokenizer, string what)
