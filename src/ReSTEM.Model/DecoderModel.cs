@@ -11,8 +11,9 @@ namespace ReSTEM.Model;
 /// The one decoder-only transformer of the system (Llama / Qwen2 family): token embedding,
 /// pre-norm blocks of RMSNorm + grouped-query attention with RoPE + SwiGLU, final RMSNorm, and an
 /// output projection that may be tied to the embedding. The built-in CPU model and HF checkpoints
-/// are instances of it. Weights are float32 (master weights); <see cref="ComputeType"/> sets the
-/// precision of the matrix products (bfloat16 on CUDA casts the weights as autocast would).
+/// are instances of it. Weights are float32 (master weights), or the compute precision in a model
+/// built for inference only (<see cref="WeightType"/>); <see cref="ComputeType"/> sets the
+/// precision of the matrix products (bfloat16 on CUDA casts float32 weights as autocast would).
 /// <see cref="forward"/> maps token ids [B, T] to logits [B, T, V].
 /// </summary>
 public sealed class DecoderModel : nn.Module<Tensor, Tensor>
