@@ -19,7 +19,7 @@ internal sealed class DecoderLayer : nn.Module
     private readonly int _intermediate;
     private readonly double _eps;
 
-    public DecoderLayer(Precision precision, ModelConfig config, Device device) : base("layer")
+    public DecoderLayer(Precision precision, ModelConfig config, Device device, ScalarType weightType) : base("layer")
     {
         _precision = precision;
         _heads = config.NumAttentionHeads;
@@ -30,14 +30,14 @@ internal sealed class DecoderLayer : nn.Module
         var hidden = config.HiddenSize;
         var qkvRows = (_heads + 2 * _kvHeads) * _headDim;
 
-        InputNorm = Param(ones(hidden, device: device));
-        QkvWeight = Param(empty(qkvRows, hidden, device: device));
-        QkvBias = config.AttentionBias ? Param(zeros(qkvRows, device: device)) : null;
-        OutWeight = Param(empty(hidden, _heads * _headDim, device: device));
-        OutBias = config.OutputProjectionBias ? Param(zeros(hidden, device: device)) : null;
-        PostNorm = Param(ones(hidden, device: device));
-        GateUpWeight = Param(empty(2 * _intermediate, hidden, device: device));
-        DownWeight = Param(empty(hidden, _intermediate, device: device));
+        InputNorm = Param(ones(hidden, weightType, device));
+        QkvWeight = Param(empty(qkvRows, hidden, weightType, device));
+        QkvBias = config.AttentionBias ? Param(zeros(qkvRows, weightType, device)) : null;
+        OutWeight = Param(empty(hidden, _heads * _headDim, weightType, device));
+        OutBias = config.OutputProjectionBias ? Param(zeros(hidden, weightType, device)) : null;
+        PostNorm = Param(ones(hidden, weightType, device));
+        GateUpWeight = Param(empty(2 * _intermediate, hidden, weightType, device));
+        DownWeight = Param(empty(hidden, _intermediate, weightType, device));
 
         register_parameter("input_layernorm", InputNorm);
         register_parameter("qkv_proj", QkvWeight);
@@ -134,5 +134,5 @@ internal sealed class DecoderLayer : nn.Module
 
     private Tensor RmsNorm(Tensor x, Parameter weight) => _precision.RmsNorm(x, weight, _eps);
 
-    private static Parameter Param(Tensor t) => new(t, requires_grad: true);
+    private static Parameter Param(Tensor t) => new(t, requires_grad: t.dtype == ScalarType.Float32);
 }

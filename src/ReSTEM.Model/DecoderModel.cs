@@ -11,8 +11,9 @@ namespace ReSTEM.Model;
 /// The one decoder-only transformer of the system (Llama / Qwen2 family): token embedding,
 /// pre-norm blocks of RMSNorm + grouped-query attention with RoPE + SwiGLU, final RMSNorm, and an
 /// output projection that may be tied to the embedding. The built-in CPU model and HF checkpoints
-/// are instances of it. Weights are float32 (master weights); <see cref="ComputeType"/> sets the
-/// precision of the matrix products (bfloat16 on CUDA casts the weights as autocast would).
+/// are instances of it. Weights are float32 (master weights), or the compute precision in a model
+/// built for inference only (<see cref="WeightType"/>); <see cref="ComputeType"/> sets the
+/// precision of the matrix products (bfloat16 on CUDA casts float32 weights as autocast would).
 /// <see cref="forward"/> maps token ids [B, T] to logits [B, T, V].
 /// </summary>
 public sealed class DecoderModel : nn.Module<Tensor, Tensor>
@@ -26,16 +27,29 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor>
     private readonly Dictionary<ScalarType, (Tensor Cos, Tensor Sin)> _ropeByType = [];
     private readonly Precision _precision = new();
 
-    /// <summary>Creates the model with uninitialised weights on <paramref name="device"/>; call <see cref="InitializeRandom"/> or <see cref="LoadHfTensors"/>.</summary>
-    public DecoderModel(ModelConfig config, Device device) : base(Prepare("decoder"))
+    /// <summary>Creates the model with uninitialised float32 weights on <paramref name="device"/>; call <see cref="InitializeRandom"/> or <see cref="LoadHfTensors"/>.</summary>
+    public DecoderModel(ModelConfig config, Device device) : this(config, device, ScalarType.Float32)
+    {
+    }
+
+    /// <summary>
+    /// Creates the model with uninitialised weights of <paramref name="weightType"/> on <paramref name="device"/>:
+    /// float32 master weights for training, or the compute precision for inference only (the weights
+    /// are allocated in that precision at once, so no float32 copy is ever resident).
+    /// </summary>
+    public DecoderModel(ModelConfig config, Device device, ScalarType weightType) : base(Prepare("decoder"))
     {
         config.Validate();
+        if (weightType is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16))
+            throw new ArgumentException($"weights must be float32, bfloat16 or float16, got {weightType}", nameof(weightType));
         Config = config;
         Device = device;
-        _embed = new Parameter(empty(config.VocabSize, config.HiddenSize, device: device), requires_grad: true);
-        _norm = new Parameter(ones(config.HiddenSize, device: device), requires_grad: true);
-        _lmHead = config.TieWordEmbeddings ? null : new Parameter(empty(config.VocabSize, config.HiddenSize, device: device), requires_grad: true);
-        _layers = Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new DecoderLayer(_precision, config, device)).ToArray();
+        WeightType = weightType;
+        var training = weightType == ScalarType.Float32;
+        _embed = new Parameter(empty(config.VocabSize, config.HiddenSize, weightType, device), requires_grad: training);
+        _norm = new Parameter(ones(config.HiddenSize, weightType, device), requires_grad: training);
+        _lmHead = config.TieWordEmbeddings ? null : new Parameter(empty(config.VocabSize, config.HiddenSize, weightType, device), requires_grad: training);
+        _layers = Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new DecoderLayer(_precision, config, device, weightType)).ToArray();
 
         register_parameter("embed_tokens", _embed);
         register_module("layers", nn.ModuleList(_layers));
@@ -59,7 +73,10 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor>
     /// <summary>The device holding the weights.</summary>
     public Device Device { get; }
 
-    /// <summary>Precision of activations and matrix products; weights stay float32.</summary>
+    /// <summary>The precision the weights are stored in: float32 (master weights) unless built for inference only.</summary>
+    public ScalarType WeightType { get; }
+
+    /// <summary>Precision of activations and matrix products.</summary>
     public ScalarType ComputeType
     {
         get => _precision.ComputeType;
@@ -211,12 +228,30 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor>
         foreach (var (target, t) in copies) target.copy_(t);
     }
 
-    /// <summary>SHA-256 (hex) over every HF tensor name and its float32 little-endian bytes, in name order.</summary>
+    /// <summary>
+    /// SHA-256 (hex) over every HF tensor name and its float32 little-endian bytes, in name order.
+    /// Only float32 master weights have it: weights held in half precision for inference were
+    /// rounded, so their digest would name weights that exist nowhere (see <see cref="DigestOf"/>).
+    /// </summary>
     public string WeightsDigest()
+    {
+        if (WeightType != ScalarType.Float32)
+            throw new InvalidOperationException($"the weights digest is taken over float32 master weights; this model holds its weights in {WeightType} for inference only (take the digest of the checkpoint's tensors before they are cast)");
+        return Digest(HfTensors());
+    }
+
+    /// <summary>
+    /// The <see cref="WeightsDigest"/> this model would have with float32 master weights copied from
+    /// <paramref name="tensors"/> (HF names, any float dtype): the digest of a checkpoint read from disk.
+    /// </summary>
+    internal string DigestOf(IReadOnlyDictionary<string, Tensor> tensors) =>
+        Digest(HfTensors().Select(kv => new KeyValuePair<string, Tensor>(kv.Key, tensors[kv.Key])));
+
+    private static string Digest(IEnumerable<KeyValuePair<string, Tensor>> tensors)
     {
         using var scope = NewDisposeScope();
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var (name, t) in HfTensors().OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (name, t) in tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             sha.AppendData(Encoding.UTF8.GetBytes(name));
             using var host = t.detach().to(ScalarType.Float32).cpu().contiguous();
@@ -227,7 +262,9 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Freezes compute-precision copies of the weights for inference, so generation in bfloat16
-    /// does not cast the float32 master weights at every step. No-op in float32.
+    /// does not cast the float32 master weights at every step. No-op in float32 and for weights
+    /// already held in the compute precision (a model built for inference, which several
+    /// generators may share: nothing of it changes).
     /// </summary>
     internal void FreezeComputeWeights() => _precision.Freeze(parameters());
 
@@ -246,12 +283,16 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor>
     private (Tensor Cos, Tensor Sin) Rope()
     {
         if (ComputeType == ScalarType.Float32) return (_cos, _sinSigned);
-        if (!_ropeByType.TryGetValue(ComputeType, out var tables))
+        // Generators on several threads may share one model built for inference.
+        lock (_ropeByType)
         {
-            tables = (_cos.to(ComputeType).DetachFromDisposeScope(), _sinSigned.to(ComputeType).DetachFromDisposeScope());
-            _ropeByType[ComputeType] = tables;
+            if (!_ropeByType.TryGetValue(ComputeType, out var tables))
+            {
+                tables = (_cos.to(ComputeType).DetachFromDisposeScope(), _sinSigned.to(ComputeType).DetachFromDisposeScope());
+                _ropeByType[ComputeType] = tables;
+            }
+            return tables;
         }
-        return tables;
     }
 
     private static (Tensor Cos, Tensor SinSigned) RopeTables(ModelConfig config, Device device)

@@ -11,12 +11,16 @@ namespace ReSTEM.Model;
 /// </summary>
 public sealed class Policy : IDisposable
 {
-    private Policy(ModelConfig config, ITokenizer tokenizer, DecoderModel model, ResolvedDevice device)
+    private readonly string? _loadedDigest;
+
+    private Policy(ModelConfig config, ITokenizer tokenizer, DecoderModel model, ResolvedDevice device, bool inferenceOnly = false, string? loadedDigest = null)
     {
         Config = config;
         Tokenizer = tokenizer;
         Model = model;
         Device = device;
+        InferenceOnly = inferenceOnly;
+        _loadedDigest = loadedDigest;
     }
 
     /// <summary>The model's shape.</summary>
@@ -30,6 +34,12 @@ public sealed class Policy : IDisposable
 
     /// <summary>The device, compute precision and why they were chosen.</summary>
     public ResolvedDevice Device { get; }
+
+    /// <summary>
+    /// True when loaded by <see cref="LoadForInference"/>: weights in the compute precision and no
+    /// float32 master weights, so it generates but cannot be trained, cloned or saved.
+    /// </summary>
+    public bool InferenceOnly { get; }
 
     /// <summary>Number of scalar weights.</summary>
     public long ParameterCount => Model.ParameterCount;
@@ -58,27 +68,47 @@ public sealed class Policy : IDisposable
     /// Loads a checkpoint folder: <c>config.json</c>, <c>model.safetensors</c> or a sharded index, and
     /// <c>tokenizer.json</c> or <c>char_tokenizer.json</c>. Errors name the file that is missing or malformed.
     /// </summary>
-    public static Policy Load(string checkpointDir, DeviceOptions device)
+    public static Policy Load(string checkpointDir, DeviceOptions device) =>
+        LoadOn(checkpointDir, DeviceResolver.Resolve(device), inferenceOnly: false, withDigest: false);
+
+    /// <summary>
+    /// Loads a checkpoint folder for generation only: the weights are cast to the compute precision
+    /// as they are copied to the device (bfloat16 on CUDA when the run computes in bfloat16), so one
+    /// copy in that precision is resident and no float32 one. On the CPU, which computes in float32,
+    /// the weights are those of <see cref="Load"/>, bit for bit. The result refuses training, cloning
+    /// and saving (<see cref="InferenceOnly"/>). With <paramref name="withDigest"/>, the float32 digest
+    /// of the checkpoint's tensors is taken before they are cast, for <see cref="WeightsDigest"/>.
+    /// </summary>
+    public static Policy LoadForInference(string checkpointDir, DeviceOptions device, bool withDigest = false) =>
+        LoadOn(checkpointDir, DeviceResolver.Resolve(device), inferenceOnly: true, withDigest);
+
+    /// <summary>
+    /// <see cref="Load"/> (float32 master weights) or <see cref="LoadForInference"/> (weights in
+    /// <paramref name="resolved"/>'s compute precision) on an already resolved device.
+    /// </summary>
+    internal static Policy LoadOn(string checkpointDir, ResolvedDevice resolved, bool inferenceOnly, bool withDigest)
     {
         if (!Directory.Exists(checkpointDir)) throw new DirectoryNotFoundException($"checkpoint folder not found: {checkpointDir}");
         var config = ModelConfig.Load(Path.Combine(checkpointDir, "config.json"));
         var tokenizer = Tokenizers.Load(checkpointDir);
         CheckTokenizer(config, tokenizer, $"the tokenizer in {checkpointDir}");
-        var resolved = DeviceResolver.Resolve(device);
-        var model = new DecoderModel(config, resolved.Device) { ComputeType = resolved.ComputeType };
+        var weightType = inferenceOnly ? resolved.ComputeType : ScalarType.Float32;
+        var model = new DecoderModel(config, resolved.Device, weightType) { ComputeType = resolved.ComputeType };
         try
         {
             var tensors = Safetensors.LoadDirectory(checkpointDir);
+            string? digest = null;
             try
             {
                 model.LoadHfTensors(tensors, checkpointDir);
+                if (withDigest) digest = model.DigestOf(tensors);
             }
             finally
             {
                 foreach (var t in tensors.Values) t.Dispose();
             }
             model.eval();
-            return new Policy(config, tokenizer, model, resolved);
+            return new Policy(config, tokenizer, model, resolved, inferenceOnly, digest);
         }
         catch
         {
@@ -93,6 +123,7 @@ public sealed class Policy : IDisposable
     /// </summary>
     public void Save(string dir, string weightsDType = "float32")
     {
+        RefuseInferenceOnly("saved");
         var dtype = weightsDType switch
         {
             "float32" => ScalarType.Float32,
@@ -111,12 +142,18 @@ public sealed class Policy : IDisposable
         Tokenizer.Save(dir);
     }
 
-    /// <summary>SHA-256 (hex) over every parameter's HF name and float32 bytes, in name order.</summary>
-    public string WeightsDigest() => Model.WeightsDigest();
+    /// <summary>
+    /// SHA-256 (hex) over every parameter's HF name and float32 bytes, in name order. A policy
+    /// loaded for inference in half precision has it only when its digest was taken at load
+    /// (<see cref="LoadForInference"/> with <c>withDigest</c>); otherwise this throws
+    /// <see cref="InvalidOperationException"/>, since its rounded weights are not the checkpoint's.
+    /// </summary>
+    public string WeightsDigest() => _loadedDigest ?? Model.WeightsDigest();
 
     /// <summary>An independent copy (same weights, tokenizer and device), e.g. to train while keeping the base.</summary>
     public Policy Clone()
     {
+        RefuseInferenceOnly("cloned");
         var model = new DecoderModel(Config, Device.Device) { ComputeType = Model.ComputeType };
         try
         {
@@ -134,6 +171,13 @@ public sealed class Policy : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => Model.Dispose();
+
+    /// <summary>Throws when this policy was loaded for inference only (no float32 master weights to train, copy or save).</summary>
+    internal void RefuseInferenceOnly(string what)
+    {
+        if (InferenceOnly)
+            throw new InvalidOperationException($"this policy was loaded for inference only (weights in the compute precision, {Model.WeightType}, and possibly shared by several generators) and cannot be {what}; that needs the float32 master weights of Policy.Load");
+    }
 
     private static void CheckTokenizer(ModelConfig config, ITokenizer tokenizer, string what)
     {

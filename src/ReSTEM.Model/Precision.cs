@@ -6,7 +6,7 @@ namespace ReSTEM.Model;
 /// <summary>
 /// The compute precision shared by a model and its layers: float32 master weights are cast to
 /// <see cref="ComputeType"/> where they are used (as autocast does), or read from frozen copies
-/// made once for inference.
+/// made once for inference; weights already held in the compute precision are used as they are.
 /// </summary>
 internal sealed class Precision : IDisposable
 {
@@ -24,9 +24,11 @@ internal sealed class Precision : IDisposable
     {
         Release();
         if (ComputeType == ScalarType.Float32) return;
+        var cast = parameters.Where(p => p.dtype != ComputeType).ToList();
+        if (cast.Count == 0) return;
         using var noGrad = no_grad();
         _frozen = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
-        foreach (var p in parameters) _frozen[p] = p.detach().to(ComputeType).DetachFromDisposeScope();
+        foreach (var p in cast) _frozen[p] = p.detach().to(ComputeType).DetachFromDisposeScope();
     }
 
     public void Release()

@@ -27,6 +27,7 @@ public sealed class Trainer : IDisposable
     public Trainer(Policy policy, TrainingOptions options, int exampleCount)
     {
         options.Validate();
+        policy.RefuseInferenceOnly("trained");
         if (exampleCount < 1) throw new ArgumentException($"the example count must be >= 1, got {exampleCount}", nameof(exampleCount));
         _policy = policy;
         _options = options;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Akka.Actor;
 using ReSTEM.Actors.Iteration;
 using ReSTEM.Actors.Runs;
+using ReSTEM.Actors.Sampling;
 using ReSTEM.Core.Verification;
 using Xunit.Abstractions;
 using ReSTEM.Core.Options;
@@ -49,14 +50,15 @@ internal static class TinyRun
         options with { Model = options.Model with { Base = Path.Combine(root, "unused-base") } };
 
     /// <summary>
-    /// Runs <paramref name="run"/>'s coordinator in <paramref name="system"/> with the scripted policy
-    /// and <paramref name="verifier"/>; writes what the run reported (<paramref name="lines"/>) and its outcome to <paramref name="output"/>.
+    /// Runs <paramref name="run"/>'s coordinator in <paramref name="system"/> with <paramref name="loader"/> (the scripted policy
+    /// when null) and <paramref name="verifier"/>; writes what the run reported (<paramref name="lines"/>) and its outcome to <paramref name="output"/>.
     /// </summary>
     public static async Task<RunOutcome> RunCoordinatorAsync(
-        ActorSystem system, RunContext run, IVerifier verifier, IEnumerable<string> lines, ITestOutputHelper output, CoordinatorSettings? settings = null)
+        ActorSystem system, RunContext run, IVerifier verifier, IEnumerable<string> lines, ITestOutputHelper output, CoordinatorSettings? settings = null,
+        IPolicyLoader? loader = null)
     {
         var outcome = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var loader = new ScriptedPolicyLoader(run.ProblemsById.Values.ToDictionary(p => run.Task.FormatPrompt(p)));
+        loader ??= new ScriptedPolicyLoader(run.ProblemsById.Values.ToDictionary(p => run.Task.FormatPrompt(p)));
         system.ActorOf(IterationCoordinator.Props(run, loader, verifier, outcome, settings), "coordinator");
         var finished = await outcome.Task.WaitAsync(TimeSpan.FromMinutes(4));
         foreach (var line in lines) output.WriteLine(line);

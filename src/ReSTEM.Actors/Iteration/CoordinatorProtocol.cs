@@ -26,3 +26,12 @@ public sealed record GetCoordinatorStatus
 /// <param name="SealedProblems">Train problems sealed in the current E-step.</param>
 /// <param name="TrainProblems">Train problems of the E-step.</param>
 public sealed record CoordinatorStatus(int Iteration, CoordinatorPhase Phase, int SealedProblems, int TrainProblems);
+
+/// <summary>Every sampler released its policy; <paramref name="Step"/> may start.</summary>
+/// <param name="Step">The step that waited for the device.</param>
+/// <param name="CheckpointIds">The checkpoints the samplers gave back (empty when they held none).</param>
+public sealed record SamplersReleased(PlanStep Step, IReadOnlyList<string> CheckpointIds);
+
+/// <summary>A sampler did not release its policy in time, or failed to.</summary>
+/// <param name="Reason">What went wrong, for the run's failure message.</param>
+public sealed record ReleaseFailed(string Reason);

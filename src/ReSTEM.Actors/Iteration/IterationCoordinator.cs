@@ -156,6 +156,8 @@ public sealed class IterationCoordinator : ReceiveActor, IWithTimers
     private void Starting()
     {
         ReceiveAsync<Continue>(_ => AdvanceAsync());
+        Receive<SamplersReleased>(released => StartDeviceStep(released.Step));
+        Receive<ReleaseFailed>(f => Fail(1, f.Reason));
         Always();
     }
 
@@ -231,16 +233,45 @@ public sealed class IterationCoordinator : ReceiveActor, IWithTimers
                 await SaveAsync(new IterationRecord { Iteration = 0, Phase = IterationPhase.Trained, CheckpointId = "iter-0-base" });
                 Advance();
                 break;
-            case PlanStep.BuildBase:
-                EnterPhase(0, CoordinatorPhase.BuildingBase, BuildingBase,
-                    $"pre-training the built-in base model on {_options.Model.Pretrain.HumanSolutions} human solutions ({_options.Model.Pretrain.Epochs} epochs)");
-                StartJob(_trainer, BuildBaseModel.Instance, 0);
+            case var step when SamplerRelease.Needed(step):
+                ReleaseSamplers(step);
                 break;
             case PlanStep.PrepareBaseline:
                 await PrepareBaselineAsync();
                 break;
             case PlanStep.Sample sample:
                 await StartSamplingAsync(sample.Iteration);
+                break;
+            case PlanStep.StopEarly stop:
+                if (_manifest.StoppedEarly is null) await SaveManifestAsync(_manifest with { StoppedEarly = stop.Why });
+                Complete($"stopped early after iteration {stop.Iteration}: {stop.Why}");
+                break;
+            default:
+                Complete($"all {_options.Iterations} iterations are complete");
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The samplers give their weights back before <paramref name="step"/> loads its own on the
+    /// device (never a sampler's, the trainer's and the evaluator's copy at once); the step starts
+    /// when every sampler has answered, and a sampler that cannot release fails the run.
+    /// </summary>
+    private void ReleaseSamplers(PlanStep step)
+    {
+        var timeout = TimeSpan.FromSeconds(_options.Pipeline.SamplerTimeoutSeconds);
+        SamplerRelease.AllAsync(_samplers, step, timeout).PipeTo(Self);
+    }
+
+    /// <summary>A step that uses the device, started once the samplers hold no weights.</summary>
+    private void StartDeviceStep(PlanStep step)
+    {
+        switch (step)
+        {
+            case PlanStep.BuildBase:
+                EnterPhase(0, CoordinatorPhase.BuildingBase, BuildingBase,
+                    $"pre-training the built-in base model on {_options.Model.Pretrain.HumanSolutions} human solutions ({_options.Model.Pretrain.Epochs} epochs)");
+                StartJob(_trainer, BuildBaseModel.Instance, 0);
                 break;
             case PlanStep.Train { Iteration: RunLayout.SftBaseline } baseline:
                 EnterPhase(baseline.Iteration, CoordinatorPhase.Baseline, Training,
@@ -255,13 +286,8 @@ public sealed class IterationCoordinator : ReceiveActor, IWithTimers
             case PlanStep.Evaluate evaluate:
                 StartEvaluation(evaluate.Iteration, evaluate.Record);
                 break;
-            case PlanStep.StopEarly stop:
-                if (_manifest.StoppedEarly is null) await SaveManifestAsync(_manifest with { StoppedEarly = stop.Why });
-                Complete($"stopped early after iteration {stop.Iteration}: {stop.Why}");
-                break;
             default:
-                Complete($"all {_options.Iterations} iterations are complete");
-                break;
+                throw new InvalidOperationException($"{step} does not use the device");
         }
     }
 

@@ -13,7 +13,9 @@ namespace ReSTEM.Actors.Sampling;
 /// One model replica of the E-step. It holds the current policy and draws K samples per
 /// problem for one batch at a time on a dedicated thread (further batches wait in its stash);
 /// each sample's seed is derived from the run seed and its coordinates, so a batch drawn again
-/// after a failure or a crash yields the same samples.
+/// after a failure or a crash yields the same samples. <see cref="ReleasePolicy"/> gives the
+/// policy back on that thread (the weights are freed when no other sampler or evaluator shares
+/// them), so the trainer and the evaluator find the device free.
 /// </summary>
 public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
 {
@@ -27,6 +29,7 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
     private readonly PolicyMemory _memory;
     private ILoadedPolicy? _policy;
     private (GenerateBatch Batch, IActorRef ReplyTo)? _generating;
+    private IActorRef? _releasing;
 
     /// <summary>Creates a sampler; <paramref name="memory"/> outlives its restarts.</summary>
     public SamplerActor(IPolicyLoader loader, ITask task, EStepOptions options, long runSeed, PolicyMemory memory)
@@ -65,7 +68,14 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
     {
         if (_generating is { } running)
             running.ReplyTo.Tell(new BatchFailed(running.Batch.Iteration, running.Batch.Problems.Select(p => p.Id).ToList(), $"the sampler restarted ({reason.Message})"));
+        // PostStop waits for the running job, so a release that was under way is done or has failed by now.
         base.PreRestart(reason, message);
+        if (_releasing is { } asker)
+        {
+            asker.Tell(_job.Busy
+                ? new Status.Failure(new InvalidOperationException($"the sampler restarted ({reason.Message}) while its policy was still being released"))
+                : new PolicyReleased(null));
+        }
     }
 
     /// <inheritdoc />
@@ -80,6 +90,7 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
     {
         Receive<LoadPolicy>(HandleLoad);
         Receive<GenerateBatch>(HandleGenerate);
+        Receive<ReleasePolicy>(_ => HandleRelease());
         Receive<Done>(DropStale);
     }
 
@@ -88,6 +99,7 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
         Receive<Done>(done => done.Job == _memory.CurrentJob, done =>
         {
             _generating = null;
+            _releasing = null;
             if (done.Reply is Loaded loaded)
             {
                 _policy = loaded.Policy;
@@ -121,6 +133,29 @@ public sealed class SamplerActor : ReceiveActor, IWithUnboundedStash
         _memory.Last = load;
         _memory.Asker = Sender;
         StartLoad(load, Sender);
+    }
+
+    private void HandleRelease()
+    {
+        var replyTo = Sender;
+        // Forgotten first: a sampler restarted while the trainer runs must not take the weights back.
+        _memory.Last = null;
+        var previous = _policy;
+        _policy = null;
+        if (previous is null)
+        {
+            replyTo.Tell(new PolicyReleased(null));
+            return;
+        }
+        _releasing = replyTo;
+        var released = new PolicyReleased(previous.Generator.CheckpointId);
+        var job = ++_memory.CurrentJob;
+        Become(Busy);
+        RunOnOwnThread(() =>
+        {
+            previous.Dispose();
+            return released;
+        }, e => new Status.Failure(e)).PipeTo(Self, success: reply => new Done(job, reply, replyTo));
     }
 
     private void StartLoad(LoadPolicy load, IActorRef replyTo)

@@ -27,3 +27,22 @@ public sealed record BatchGenerated(int Iteration, IReadOnlyList<GeneratedSample
 /// <param name="ProblemIds">The batch's problems.</param>
 /// <param name="Reason">What went wrong.</param>
 public sealed record BatchFailed(int Iteration, IReadOnlyList<string> ProblemIds, string Reason);
+
+/// <summary>
+/// Give the policy's weights back (before the trainer or the evaluator loads its own on the
+/// device); the reply is <see cref="PolicyReleased"/> once they are released. The next
+/// <see cref="LoadPolicy"/> takes them again, and a sampler restarted in between does not.
+/// </summary>
+public sealed record ReleasePolicy
+{
+    private ReleasePolicy()
+    {
+    }
+
+    /// <summary>The one instance.</summary>
+    public static ReleasePolicy Instance { get; } = new();
+}
+
+/// <summary>The sampler holds no policy now.</summary>
+/// <param name="CheckpointId">The checkpoint it released, or null when it held none.</param>
+public sealed record PolicyReleased(string? CheckpointId);

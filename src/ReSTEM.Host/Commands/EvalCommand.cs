@@ -103,7 +103,9 @@ public static partial class EvalCommand
     {
         try
         {
-            return Policy.Load(checkpoint, run.Device);
+            // Evaluation only generates: one copy of the weights in the compute precision; the id's
+            // digest is taken over the checkpoint's tensors as they are read, before the cast.
+            return Policy.LoadForInference(checkpoint, run.Device, withDigest: true);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or System.Text.Json.JsonException or FormatException or ArgumentException)
         {
