@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
@@ -75,8 +74,8 @@ public static partial class LibTorch
     }
 
     /// <summary>
-    /// The version of the libtorch in <paramref name="folder"/>: PyTorch's <c>torch/version.py</c>,
-    /// a libtorch archive's <c>build-version</c>, or for the build's own copy the package it came from.
+    /// The version of the libtorch in <paramref name="folder"/>: PyTorch's <c>torch/version.py</c>, or
+    /// the <c>build-version</c> file of a libtorch archive (which the build writes into its own copy too).
     /// </summary>
     public static string? VersionOf(string folder)
     {
@@ -86,9 +85,6 @@ public static partial class LibTorch
             return match.Groups[1].Value;
         foreach (var buildVersion in new[] { Path.Combine(folder, "build-version"), Path.Combine(parent, "build-version") })
             if (File.Exists(buildVersion)) return File.ReadAllText(buildVersion).Trim();
-        if (string.Equals(Path.GetFullPath(folder), Path.GetFullPath(BuildCopy), StringComparison.Ordinal))
-            return typeof(LibTorch).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-                .FirstOrDefault(a => a.Key == "LibTorchCpuVersion")?.Value;
         return null;
     }
 

@@ -7,7 +7,7 @@ namespace ReSTEM.Model;
 /// <param name="Problem">What the user asked for that could not be honoured (a <c>RESTEM_LIBTORCH</c> folder that is missing, a CUDA libtorch that did not load); null when none.</param>
 public sealed record LibTorchChoice(LibTorchKind Kind, string? Folder, string Why, string? Problem = null)
 {
-    /// <summary>The libtorch version when it could be read (PyTorch's <c>version.py</c>, libtorch's <c>build-version</c>, or the package this build ships); null otherwise.</summary>
+    /// <summary>The libtorch version when it could be read (PyTorch's <c>version.py</c> or libtorch's <c>build-version</c>); null otherwise.</summary>
     public string? Version { get; init; }
 
     /// <summary>One line for the device line: kind, version, folder and why.</summary>
