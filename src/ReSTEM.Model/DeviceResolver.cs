@@ -84,6 +84,7 @@ public static class DeviceResolver
     {
         ConfigureCpuRuntime();
         var libtorch = LibTorch.EnsureLoaded();
+        if (libtorch.Kind == LibTorchKind.None) return (false, libtorch.Problem ?? libtorch.Describe());
         if (libtorch.Kind != LibTorchKind.Cuda) return (false, libtorch.Problem is { } problem ? $"{problem}; running on {libtorch.Describe()}" : libtorch.Describe());
         try
         {

@@ -92,6 +92,8 @@ public static partial class LibTorch
     {
         CpuThreading.SetWaitPolicy();
         var variable = Environment.GetEnvironmentVariable(Variable);
+        // The device line names the folder as the loader opens it, whatever the working directory.
+        if (!string.IsNullOrWhiteSpace(variable)) variable = Path.GetFullPath(variable.Trim());
         string? pythonLib = null;
         var pythonWhy = "";
         if (string.IsNullOrWhiteSpace(variable)) pythonLib = PythonTorchLib(out pythonWhy);
