@@ -84,8 +84,8 @@ public static class DeviceResolver
     {
         ConfigureCpuRuntime();
         var libtorch = LibTorch.EnsureLoaded();
-        if (libtorch.Kind == LibTorchKind.None) return (false, libtorch.Problem ?? libtorch.Describe());
-        if (libtorch.Kind != LibTorchKind.Cuda) return (false, libtorch.Problem is { } problem ? $"{problem}; running on {libtorch.Describe()}" : libtorch.Describe());
+        // A CPU choice's why already names what was passed over (a missing folder, a CUDA libtorch that did not load).
+        if (libtorch.Kind != LibTorchKind.Cuda) return (false, libtorch.Kind == LibTorchKind.None ? libtorch.Problem ?? libtorch.Describe() : libtorch.Describe());
         try
         {
             if (!torch.TryInitializeDeviceType(DeviceType.CUDA) || !cuda.is_available())

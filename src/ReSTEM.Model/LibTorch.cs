@@ -57,7 +57,7 @@ public static partial class LibTorch
         {
             var dir = variable.Trim();
             if (!folderExists(dir))
-                return Own($"the build's own copy, because {Variable}={dir} is not a folder", $"{Variable}={dir}: no such folder");
+                return Own($"the build's own copy, because {Variable}={dir}: no such folder", $"{Variable}={dir}: no such folder");
             string[] candidates = [dir, Path.Combine(dir, "lib")];
             foreach (var candidate in candidates)
                 if (fileExists(Path.Combine(candidate, CudaLibrary))) return new LibTorchChoice(LibTorchKind.Cuda, candidate, $"{Variable}={dir}");
@@ -140,7 +140,8 @@ public static partial class LibTorch
         }
         catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
         {
-            return e.Message;
+            // The runtime's message ends with the loader's own line (dlerror), the one that says what is missing.
+            return e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? e.Message;
         }
     }
 

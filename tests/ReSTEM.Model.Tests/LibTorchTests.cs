@@ -61,6 +61,7 @@ public sealed class LibTorchTests
         Assert.Equal(LibTorchKind.Cpu, missing.Kind);
         Assert.Equal(Own, missing.Folder);
         Assert.Equal("RESTEM_LIBTORCH=/nowhere: no such folder", missing.Problem);
+        Assert.Contains("RESTEM_LIBTORCH=/nowhere: no such folder", missing.Describe());
 
         var empty = Choose("/opt/empty", null, "/opt/empty/readme.txt", Own + "/libtorch_cpu.so");
         Assert.Contains("neither libtorch_cuda.so nor libtorch_cpu.so", empty.Problem);
