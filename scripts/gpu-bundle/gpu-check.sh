@@ -101,7 +101,8 @@ fi
 run_dir="$work/run"
 if [ "$mode" = gpu ]; then
   shape=qwen2-0.5b
-  overrides=()
+  # cuda, not auto: without CUDA the run stops at once (exit 2) instead of crawling on the CPU.
+  overrides=(--set restem.model.device=cuda)
 else
   shape=tiny
   overrides=(--set restem.model.device=cpu --set restem.model.dtype=float32 --set restem.sampling.max-new-tokens=16
