@@ -13,5 +13,6 @@ internal static class BenchRegistry
         ["ceiling"] = CeilingBench.Run,
         ["cluster"] = ClusterBench.Run,
         ["decode-parts"] = DecodePartsBench.Run,
+        ["random-model"] = RandomModelBench.Run,
     };
 }

@@ -13,7 +13,7 @@ namespace ReSTEM.Bench;
 /// (2) Stop-string checks of one sequence every 16 tokens: <see cref="StopStringScan"/> against
 /// decoding the whole text at every check, at 256 / 1,024 / 4,096 tokens.
 /// Options: <c>--tokenizer DIR</c> (a folder with tokenizer.json; default the built-in char
-/// tokenizer), <c>--cpu-only</c>, <c>--repeats N</c>.
+/// tokenizer), <c>--cpu-only</c> or <c>--gpu-only</c> (the top-k rows on one device only), <c>--repeats N</c>.
 /// </summary>
 internal static class DecodePartsBench
 {
@@ -28,7 +28,7 @@ internal static class DecodePartsBench
         var repeats = repeatsAt >= 0 ? int.Parse(args[repeatsAt + 1], CultureInfo.InvariantCulture) : 20;
         Console.WriteLine($"decode-parts benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} logical CPUs, torch threads {get_num_threads()}");
 
-        TopKRows(CPU, ScalarType.Float32, repeats);
+        if (!args.Contains("--gpu-only")) TopKRows(CPU, ScalarType.Float32, repeats);
         if (!args.Contains("--cpu-only"))
         {
             if (DeviceResolver.IsCudaAvailable(out var why)) TopKRows(new Device(TorchSharp.DeviceType.CUDA, 0), ScalarType.BFloat16, repeats * 5);

@@ -96,12 +96,7 @@ internal static class ModelBench
             Console.WriteLine($"CUDA: skipped, no usable CUDA ({why}). The GPU rows need a CUDA libtorch (RESTEM_LIBTORCH or an installed PyTorch).");
             return;
         }
-        var config = new ModelConfig
-        {
-            ModelType = "qwen2", VocabSize = 151936, HiddenSize = 896, IntermediateSize = 4864, NumHiddenLayers = 24,
-            NumAttentionHeads = 14, NumKeyValueHeads = 2, MaxPositionEmbeddings = 4096, RmsNormEps = 1e-6, RopeTheta = 1e6,
-            TieWordEmbeddings = true, AttentionBias = true, EosTokenIds = [],
-        };
+        var config = ModelShapes.Qwen2Half;
         using var policy = Policy.CreateRandom(config, new CharTokenizer(), new DeviceOptions { Device = "cuda", DType = "bfloat16" }, seed: 1);
         Console.WriteLine($"CUDA: Qwen2-0.5B-shaped random model, {policy.ParameterCount:N0} parameters ({policy.Device.Explanation})");
         foreach (var sequences in quick ? new[] { 1, 256 } : [1, 256, 1024])

@@ -8,13 +8,21 @@ namespace ReSTEM.Model;
 /// the time slice its descheduled partner needs: measured here, one decode step of the built-in
 /// model went from 0.7 ms to 30 ms with two threads under load. Passive waiting avoids it at no
 /// visible cost. OpenMP reads the setting once, when libtorch is loaded, so it is put into the
-/// process environment before the first tensor operation; an explicit <c>OMP_WAIT_POLICY</c> wins.
+/// process environment before libtorch is loaded; an explicit <c>OMP_WAIT_POLICY</c> wins.
 /// </summary>
 internal static class CpuThreading
 {
     private static int _done;
 
+    /// <summary>Sets the wait policy, then loads the process's libtorch (<see cref="LibTorch.EnsureLoaded"/>): call it before the first tensor operation.</summary>
     public static void EnsurePassiveWaiting()
+    {
+        SetWaitPolicy();
+        LibTorch.EnsureLoaded();
+    }
+
+    /// <summary>Puts <c>OMP_WAIT_POLICY=PASSIVE</c> into the C library's environment unless it is set; once per process.</summary>
+    public static void SetWaitPolicy()
     {
         if (Interlocked.Exchange(ref _done, 1) == 1 || !OperatingSystem.IsLinux()) return;
         // Environment.SetEnvironmentVariable changes only .NET's copy; OpenMP reads the C library's.

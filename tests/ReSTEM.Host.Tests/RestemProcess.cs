@@ -43,7 +43,10 @@ internal sealed class RestemProcess : IDisposable
         return File.Exists(path) ? path : throw new FileNotFoundException("build the solution first: the restem executable is missing", path);
     }
 
-    public static RestemProcess Start(params string[] args)
+    public static RestemProcess Start(params string[] args) => Start(new Dictionary<string, string?>(), args);
+
+    /// <summary>Starts restem with <paramref name="environment"/> added to (or, for null values, removed from) this process's environment.</summary>
+    public static RestemProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var info = new ProcessStartInfo(Executable())
         {
@@ -53,6 +56,11 @@ internal sealed class RestemProcess : IDisposable
             UseShellExecute = false,
         };
         foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment)
+        {
+            if (value is null) info.Environment.Remove(name);
+            else info.Environment[name] = value;
+        }
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new RestemProcess(process);
         process.OutputDataReceived += (_, e) => child.Append(e.Data);
@@ -64,9 +72,13 @@ internal sealed class RestemProcess : IDisposable
     }
 
     /// <summary>Runs to the end and returns the exit code.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] args) =>
+        RunAsync(timeout, new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs to the end with <paramref name="environment"/> (see <see cref="Start(IReadOnlyDictionary{string, string?}, string[])"/>) and returns the exit code.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        using var child = Start(args);
+        using var child = Start(environment, args);
         var code = await child.WaitAsync(timeout);
         return (code, child.Output);
     }

@@ -24,12 +24,15 @@ public sealed class RunContext
         Samples = new SampleStore(layout);
         Tables = new TableStore(layout);
         Manifests = new ManifestStore(layout);
-        Device = new DeviceOptions { Device = options.Model.Device, DType = options.Model.DType };
+        Device = DeviceOf(options);
         TrainProblems = Limit(task.Problems(Split.Train), options.Sampling.MaxTrainProblems);
         ValidationProblems = Limit(task.Problems(Split.Validation), options.Evaluation.MaxValidationProblems);
         TestProblems = Limit(task.Problems(Split.Test), options.Evaluation.MaxTestProblems);
         ProblemsById = TrainProblems.Concat(ValidationProblems).Concat(TestProblems).ToDictionary(p => p.Id, StringComparer.Ordinal);
     }
+
+    /// <summary>The device and precision <paramref name="options"/> ask for (<c>restem.model.device</c>, <c>restem.model.dtype</c>).</summary>
+    public static DeviceOptions DeviceOf(RunOptions options) => new() { Device = options.Model.Device, DType = options.Model.DType };
 
     /// <summary>The run's options.</summary>
     public RunOptions Options { get; }

@@ -53,6 +53,7 @@ public static partial class EvalCommand
 
         var document = HoconDocument.Load(request.Config, request.Overrides);
         var options = RunOptionsBinder.Bind(document);
+        var device = DeviceCheck.Require(options);
         var iteration = request.Iteration ?? IterationOf(checkpoint);
         var log = logs.Create(Category);
         await using var task = TaskCatalog.Create(options, message => log.Warning(message));
@@ -61,7 +62,7 @@ public static partial class EvalCommand
             ? new LoggingObserver(logs, warningsAsEntries: true)
             : new ConsoleObserver(System.Console.Error, LoggingObserver.ProgressInterval);
         var run = new RunContext(options, task.Value, new RunLayout(output), $"eval-{DateTime.UtcNow:yyyyMMddHHmmss}", observer);
-        logs.Notice(Category, $"evaluating {checkpoint} as iteration {iteration} on {run.TestProblems.Count} test and {run.ValidationProblems.Count} validation problems of task {options.Task}");
+        logs.Notice(Category, $"evaluating {checkpoint} as iteration {iteration} on {run.TestProblems.Count} test and {run.ValidationProblems.Count} validation problems of task {options.Task}; device {device.Explanation}");
 
         var cancel = shutdown.Requested;
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

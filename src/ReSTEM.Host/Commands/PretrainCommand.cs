@@ -31,6 +31,7 @@ public static class PretrainCommand
         var options = RunOptionsBinder.Bind(document);
         if (options.Model.Base != ModelOptions.BuiltIn)
             throw new ConfigurationError($"restem.model.base is '{options.Model.Base}': only the built-in model is pre-trained; a Hugging Face model is used as it is");
+        var device = DeviceCheck.Require(options);
         var target = Path.GetFullPath(output ?? Path.Combine("data", "base-models", options.RunName));
         if (File.Exists(target) || (Directory.Exists(target) && !File.Exists(Path.Combine(target, RecordFile)) && Directory.EnumerateFileSystemEntries(target).Any()))
             throw new ConfigurationError($"--output {target} exists and is not a base model this command made; choose another folder");
@@ -42,7 +43,7 @@ public static class PretrainCommand
         try
         {
             var run = new RunContext(options, task.Value, new RunLayout(work), $"pretrain-{options.RunName}", observer);
-            observer.Info($"pre-training the built-in base model of task {options.Task} (seed {options.Seed}) into {target}");
+            observer.Info($"pre-training the built-in base model of task {options.Task} (seed {options.Seed}) into {target} on {device.Explanation}");
             var clock = Stopwatch.StartNew();
             var builder = new BaseModelBuilder(run);
             var progress = new SynchronousProgress<string>(status => observer.Progress(0, "pretrain", 0, 0, status));

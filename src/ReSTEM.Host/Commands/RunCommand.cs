@@ -53,6 +53,7 @@ public static class RunCommand
     private static async Task<int> ExecuteAsync(HoconDocument document, string? runDir, bool verbose, bool quarantine, Logs logs, ProcessShutdown shutdown)
     {
         var options = RunOptionsBinder.Bind(document);
+        var device = DeviceCheck.Require(options);
         var dir = RunStarter.RunDirectory(options, runDir);
         await using var telemetry = new RunTelemetry(TelemetryOptions.Bind(document), dir);
         // A live region on a terminal; plain lines (no escape codes) in logs and pipes. --verbose
@@ -67,7 +68,7 @@ public static class RunCommand
             IRunObserver observer = logs.Format == LogFormat.Json
                 ? new ObserverFanOut(new LoggingObserver(logs, warningsAsEntries: true), telemetry)
                 : new ObserverFanOut(live is not null ? live : new ConsoleObserver(System.Console.Error, TimeSpan.FromSeconds(2)), new LoggingObserver(logs, warningsAsEntries: false), telemetry);
-            (outcome, manifest) = await WorkAsync(document, options, dir, verbose, quarantine, logs, telemetry, shutdown, observer);
+            (outcome, manifest) = await WorkAsync(document, options, device, dir, verbose, quarantine, logs, telemetry, shutdown, observer);
         }
         if (manifest is not null)
         {
@@ -90,7 +91,7 @@ public static class RunCommand
     }
 
     private static async Task<(RunOutcome Outcome, RunManifest? Manifest)> WorkAsync(
-        HoconDocument document, RunOptions options, string dir, bool verbose, bool quarantine, Logs logs, RunTelemetry telemetry, ProcessShutdown shutdown, IRunObserver observer)
+        HoconDocument document, RunOptions options, ResolvedDevice device, string dir, bool verbose, bool quarantine, Logs logs, RunTelemetry telemetry, ProcessShutdown shutdown, IRunObserver observer)
     {
         await using var task = TaskCatalog.Create(options, message => observer.Info($"warning: {message}"));
         if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any() && !File.Exists(new RunLayout(dir).Manifest))
@@ -109,7 +110,6 @@ public static class RunCommand
         var run = await RunStarter.OpenAsync(document, options, dir, task.Value, observer, CancellationToken.None);
         logs.Context.SetRun(run.RunId);
         telemetry.SetRun(run.RunId);
-        var device = DeviceResolver.Resolve(run.Device);
         observer.Info($"task {options.Task}: {run.TrainProblems.Count} train, {run.ValidationProblems.Count} validation, {run.TestProblems.Count} test problems; model {options.Model.Base} on {device.Explanation}");
         if (options.Sampling.Distills) observer.Info($"distillation: the teacher {options.Sampling.Model} samples every E-step; {options.Model.Base} is trained");
         if (task.Value is DatasetTask { Skipped.Count: > 0 } dataset) await WriteSkippedAsync(dir, dataset, options, observer);
