@@ -33,6 +33,7 @@ public sealed class IterationCoordinator : ReceiveActor, IWithTimers
 {
     private const string JobCheckTimer = "job-check";
 
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly RunContext _run;
     private readonly IPolicyLoader _loader;
@@ -532,7 +533,7 @@ public sealed class IterationCoordinator : ReceiveActor, IWithTimers
     /// <summary>Sends a long job and watches it (<see cref="JobWatch"/>): silence and lost results are bounded, the job's length is not.</summary>
     private void StartJob(IActorRef worker, object request, int iteration)
     {
-        _job = (worker, request, new JobWatch(worker.Path.Name, iteration, _settings.JobCheckMisses, _settings.JobAttempts));
+        _job = (worker, request, new JobWatch(worker.Path.Name, iteration, _settings.JobCheckMisses, _settings.JobAttempts, _settings.JobCheckInterval));
         worker.Tell(request);
         Timers.StartPeriodicTimer(JobCheckTimer, CheckJob.Instance, _settings.JobCheckInterval);
     }
@@ -547,7 +548,7 @@ public sealed class IterationCoordinator : ReceiveActor, IWithTimers
     {
         if (_job is not { } job) return;
         var (worker, _, watch) = job;
-        if (watch.Check() is { } failure) Fail(1, $"{failure} (checks {_settings.JobCheckInterval.TotalSeconds:F0} s apart)");
+        if (watch.Check(_clock.Elapsed) is { } failure) Fail(1, failure);
         else worker.Tell(GetJobStatus.Instance);
     }
 

@@ -12,17 +12,26 @@ namespace ReSTEM.Actors.Runs;
 public sealed class JobWatch
 {
     private bool _awaitingStatus;
+    private TimeSpan? _lastCounted;
 
-    /// <summary>Starts watching the job of <paramref name="iteration"/> (already sent once) on the worker named <paramref name="worker"/>.</summary>
-    public JobWatch(string worker, int iteration, int maxMisses, int maxAttempts)
+    /// <summary>
+    /// Starts watching the job of <paramref name="iteration"/> (already sent once) on the worker
+    /// named <paramref name="worker"/>, checked every <paramref name="interval"/>.
+    /// </summary>
+    public JobWatch(string worker, int iteration, int maxMisses, int maxAttempts, TimeSpan interval)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMisses, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        Interval = interval;
         Worker = worker;
         Iteration = iteration;
         MaxMisses = maxMisses;
         MaxAttempts = maxAttempts;
     }
+
+    /// <summary>How often the owner checks.</summary>
+    public TimeSpan Interval { get; }
 
     /// <summary>The worker's name, for messages.</summary>
     public string Worker { get; }
@@ -42,11 +51,17 @@ public sealed class JobWatch
     /// <summary>Unanswered status checks in a row so far.</summary>
     public int Misses { get; private set; }
 
-    /// <summary>A check is due: null means "ask the worker for its status now"; otherwise the reason the run fails.</summary>
-    public string? Check()
+    /// <summary>
+    /// A check is due at <paramref name="now"/> (a monotonic clock of the owner): null means "ask
+    /// the worker for its status now"; otherwise the reason the run fails.
+    /// </summary>
+    public string? Check(TimeSpan now)
     {
+        // A check less than most of an interval after the last counted one is a queued-up timer, not new silence.
+        if (_lastCounted is { } last && now - last < Interval * 0.75) return null;
+        _lastCounted = now;
         if (_awaitingStatus && ++Misses >= MaxMisses)
-            return $"the {Worker} has not answered {Misses} status checks in a row while running the job of iteration {Iteration}";
+            return $"the {Worker} has not answered {Misses} status checks in a row, {Misses * Interval.TotalSeconds:0.##} s, while running the job of iteration {Iteration}";
         _awaitingStatus = true;
         return null;
     }
