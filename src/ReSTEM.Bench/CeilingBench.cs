@@ -27,13 +27,13 @@ internal static class CeilingBench
     public static int Run(string[] args)
     {
         DeviceResolver.ConfigureCpuRuntime();
-        var at = Array.IndexOf(args, "--run");
-        if (at < 0 || at + 1 >= args.Length)
+        var runDir = BenchArguments.Text(args, "--run");
+        if (runDir is null)
         {
             Console.Error.WriteLine("ceiling: --run DIR (a run folder of the countdown task with its base model in iter-0/checkpoint) is required");
             return 2;
         }
-        var layout = new RunLayout(args[at + 1]);
+        var layout = new RunLayout(runDir);
         var options = new CountdownOptions
         {
             TrainProblems = (int)BenchArguments.Number(args, "--train", 6000),

@@ -33,7 +33,7 @@ internal static class ClusterBench
 {
     public static int Run(string[] args)
     {
-        var restem = Value(args, "--restem") ?? Path.Combine("src", "ReSTEM.Host", "bin", "Release", "net10.0", "restem");
+        var restem = BenchArguments.Text(args, "--restem") ?? Path.Combine("src", "ReSTEM.Host", "bin", "Release", "net10.0", "restem");
         if (!File.Exists(restem))
         {
             Console.Error.WriteLine($"cluster: the restem executable is missing ({restem}); build src/ReSTEM.Host first or pass --restem PATH");
@@ -176,12 +176,6 @@ internal static class ClusterBench
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
-
-    private static string? Value(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 
     /// <summary>Hosts the dispatcher where verifier nodes look for it: /user/coordinator/verification.</summary>
     private sealed class DispatcherHost : ReceiveActor

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using ReSTEM.Model;
 using static TorchSharp.torch;
 
@@ -23,9 +22,8 @@ internal static class DecodePartsBench
     public static int Run(string[] args)
     {
         DeviceResolver.ConfigureCpuRuntime();
-        var tokenizerAt = Array.IndexOf(args, "--tokenizer");
-        var repeatsAt = Array.IndexOf(args, "--repeats");
-        var repeats = repeatsAt >= 0 ? int.Parse(args[repeatsAt + 1], CultureInfo.InvariantCulture) : 20;
+        var tokenizerDir = BenchArguments.Text(args, "--tokenizer");
+        var repeats = (int)BenchArguments.Number(args, "--repeats", 20);
         Console.WriteLine($"decode-parts benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} logical CPUs, torch threads {get_num_threads()}");
 
         if (!args.Contains("--gpu-only")) TopKRows(CPU, ScalarType.Float32, repeats);
@@ -35,8 +33,8 @@ internal static class DecodePartsBench
             else Console.WriteLine($"top-k on CUDA: skipped, no usable CUDA ({why})");
         }
 
-        var tokenizer = tokenizerAt >= 0 ? Tokenizers.Load(args[tokenizerAt + 1]) : new CharTokenizer();
-        StopChecks(tokenizer, tokenizerAt >= 0 ? args[tokenizerAt + 1] : "built-in char");
+        var tokenizer = tokenizerDir is null ? new CharTokenizer() : Tokenizers.Load(tokenizerDir);
+        StopChecks(tokenizer, tokenizerDir ?? "built-in char");
         return 0;
     }
 

@@ -24,9 +24,9 @@ internal static class GradeBench
 {
     public static int Run(string[] args)
     {
-        var datasets = Value(args, "--datasets") ?? Path.Combine("..", "shared", "datasets");
-        var repeat = int.Parse(Value(args, "--repeat") ?? "10", System.Globalization.CultureInfo.InvariantCulture);
-        var parallel = int.Parse(Value(args, "--parallel") ?? Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
+        var datasets = BenchArguments.Text(args, "--datasets") ?? Path.Combine("..", "shared", "datasets");
+        var repeat = (int)BenchArguments.Number(args, "--repeat", 10);
+        var parallel = (int)BenchArguments.Number(args, "--parallel", Environment.ProcessorCount);
         var work = Path.Combine(Path.GetTempPath(), "restem-grade-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(work);
         Console.WriteLine($"# grade benchmark: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, parallel {parallel}");
@@ -109,11 +109,5 @@ internal static class GradeBench
             if (process.ExitCode != 0) throw new InvalidOperationException("a canonical solution failed bare");
         });
         return programs.Count / clock.Elapsed.TotalSeconds;
-    }
-
-    private static string? Value(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

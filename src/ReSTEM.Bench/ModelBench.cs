@@ -24,8 +24,8 @@ internal static class ModelBench
         var quick = args.Contains("--quick");
         var cpuOnly = args.Contains("--cpu-only");
         var gpuOnly = args.Contains("--gpu-only");
-        var threadsAt = Array.IndexOf(args, "--threads");
-        if (threadsAt >= 0 && threadsAt + 1 < args.Length) set_num_threads(int.Parse(args[threadsAt + 1], System.Globalization.CultureInfo.InvariantCulture));
+        var threads = (int)BenchArguments.Number(args, "--threads", 0);
+        if (threads > 0) set_num_threads(threads);
         Console.WriteLine($"model engine benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} logical CPUs, torch threads {get_num_threads()}");
         if (args.Contains("--check-cuda")) return CheckCuda();
         if (!gpuOnly) RunCpu(quick);

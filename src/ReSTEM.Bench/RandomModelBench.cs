@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using ReSTEM.Model;
 
 namespace ReSTEM.Bench;
@@ -16,26 +15,21 @@ internal static class RandomModelBench
 {
     public static int Run(string[] args)
     {
-        string? Value(string name)
-        {
-            var at = Array.IndexOf(args, name);
-            return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-        }
-        var output = Value("--out");
-        var tokenizerDir = Value("--tokenizer");
+        var output = BenchArguments.Text(args, "--out");
+        var tokenizerDir = BenchArguments.Text(args, "--tokenizer");
         if (output is null || tokenizerDir is null)
         {
             Console.Error.WriteLine("usage: ReSTEM.Bench random-model --out DIR --tokenizer DIR [--shape qwen2-0.5b|tiny] [--seed N] [--weights float32|bfloat16]");
             return 2;
         }
-        var shape = Value("--shape") ?? "qwen2-0.5b";
+        var shape = BenchArguments.Text(args, "--shape") ?? "qwen2-0.5b";
         if (!ModelShapes.Names.Contains(shape))
         {
             Console.Error.WriteLine($"--shape {shape}: expected one of {string.Join(", ", ModelShapes.Names)}");
             return 2;
         }
-        var seed = long.Parse(Value("--seed") ?? "1", CultureInfo.InvariantCulture);
-        var weights = Value("--weights") ?? "bfloat16";
+        var seed = (long)BenchArguments.Number(args, "--seed", 1);
+        var weights = BenchArguments.Text(args, "--weights") ?? "bfloat16";
 
         var clock = Stopwatch.StartNew();
         var tokenizer = Tokenizers.Load(tokenizerDir);

@@ -14,14 +14,10 @@ internal static class CpuThreading
 {
     private static int _done;
 
-    /// <summary>Sets the wait policy, then loads the process's libtorch (<see cref="LibTorch.EnsureLoaded"/>): call it before the first tensor operation.</summary>
-    public static void EnsurePassiveWaiting()
-    {
-        SetWaitPolicy();
-        LibTorch.EnsureLoaded();
-    }
-
-    /// <summary>Puts <c>OMP_WAIT_POLICY=PASSIVE</c> into the C library's environment unless it is set; once per process.</summary>
+    /// <summary>
+    /// Puts <c>OMP_WAIT_POLICY=PASSIVE</c> into the C library's environment unless it is set; once per
+    /// process. <see cref="LibTorch.EnsureLoaded"/> calls it before it loads libtorch.
+    /// </summary>
     public static void SetWaitPolicy()
     {
         if (Interlocked.Exchange(ref _done, 1) == 1 || !OperatingSystem.IsLinux()) return;

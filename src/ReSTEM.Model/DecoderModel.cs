@@ -63,7 +63,7 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor>
 
     private static string Prepare(string name)
     {
-        CpuThreading.EnsurePassiveWaiting();
+        LibTorch.EnsureLoaded();
         return name;
     }
 

@@ -18,9 +18,9 @@ public static class DeviceResolver
     /// <summary>
     /// Prepares the process for libtorch (passive OpenMP waiting unless <c>OMP_WAIT_POLICY</c> is set)
     /// and loads the one libtorch it runs on: call it before the process's first tensor operation.
-    /// <see cref="Resolve"/> and the model constructor call it too.
+    /// <see cref="Resolve"/> and the model constructor do the same.
     /// </summary>
-    public static void ConfigureCpuRuntime() => CpuThreading.EnsurePassiveWaiting();
+    public static void ConfigureCpuRuntime() => LibTorch.EnsureLoaded();
 
     /// <summary>True when CUDA can be used in this process; <paramref name="why"/> says which libtorch was found, or why not.</summary>
     public static bool IsCudaAvailable(out string why)
@@ -36,7 +36,6 @@ public static class DeviceResolver
     public static ResolvedDevice Resolve(DeviceOptions options)
     {
         options.Validate();
-        ConfigureCpuRuntime();
         var libtorch = LibTorch.EnsureLoaded();
         if (libtorch.Kind == LibTorchKind.None) throw new InvalidOperationException(libtorch.Problem ?? libtorch.Describe());
         if (options.CpuThreads > 0 && get_num_threads() != options.CpuThreads) set_num_threads(options.CpuThreads);
@@ -82,7 +81,6 @@ public static class DeviceResolver
 
     private static (bool, string) ProbeCuda()
     {
-        ConfigureCpuRuntime();
         var libtorch = LibTorch.EnsureLoaded();
         // A CPU choice's why already names what was passed over (a missing folder, a CUDA libtorch that did not load).
         if (libtorch.Kind != LibTorchKind.Cuda) return (false, libtorch.Kind == LibTorchKind.None ? libtorch.Problem ?? libtorch.Describe() : libtorch.Describe());

@@ -7,28 +7,24 @@ namespace ReSTEM.Model;
 public sealed class PolicyLease : IDisposable
 {
     private readonly ResidentPolicies _owner;
-    private readonly ResidentPolicies.Key _key;
     private readonly ResidentPolicies.Entry _entry;
     private int _returned;
 
-    internal PolicyLease(ResidentPolicies owner, ResidentPolicies.Key key, ResidentPolicies.Entry entry, Policy policy, string checkpointId)
+    internal PolicyLease(ResidentPolicies owner, ResidentPolicies.Entry entry)
     {
         _owner = owner;
-        _key = key;
         _entry = entry;
-        Policy = policy;
-        CheckpointId = checkpointId;
     }
 
     /// <summary>The shared policy, loaded for inference.</summary>
-    public Policy Policy { get; }
+    public Policy Policy => _entry.Policy.Value;
 
     /// <summary>The checkpoint's id.</summary>
-    public string CheckpointId { get; }
+    public string CheckpointId => _entry.Key.CheckpointId;
 
     /// <inheritdoc />
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _returned, 1) == 0) _owner.Return(_key, _entry);
+        if (Interlocked.Exchange(ref _returned, 1) == 0) _owner.Return(_entry);
     }
 }

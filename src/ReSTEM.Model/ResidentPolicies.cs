@@ -55,31 +55,33 @@ public sealed class ResidentPolicies
         {
             if (!_entries.TryGetValue(key, out entry!))
             {
-                entry = new Entry(new Lazy<Policy>(() => _load(key.Dir, resolved), LazyThreadSafetyMode.ExecutionAndPublication));
+                entry = new Entry(key, new Lazy<Policy>(() => _load(key.Dir, resolved), LazyThreadSafetyMode.ExecutionAndPublication));
                 _entries[key] = entry;
             }
             entry.Leases++;
         }
         try
         {
-            return new PolicyLease(this, key, entry, entry.Policy.Value, checkpointId);
+            // The load happens (or is waited for) here, so a failed one gives its lease back below.
+            _ = entry.Policy.Value;
+            return new PolicyLease(this, entry);
         }
         catch
         {
-            Return(key, entry);
+            Return(entry);
             throw;
         }
     }
 
     /// <summary>Gives one lease back; the last one frees the weights.</summary>
-    internal void Return(Key key, Entry entry)
+    internal void Return(Entry entry)
     {
         lock (_gate)
         {
             if (--entry.Leases > 0) return;
             // The entry leaves the registry before its weights are freed, under the lock, so a new
             // request for the same key loads only after this copy is gone: never two at once.
-            if (_entries.TryGetValue(key, out var current) && ReferenceEquals(current, entry)) _entries.Remove(key);
+            if (_entries.TryGetValue(entry.Key, out var current) && ReferenceEquals(current, entry)) _entries.Remove(entry.Key);
             if (entry.Policy.IsValueCreated) entry.Policy.Value.Dispose();
         }
     }
@@ -88,8 +90,10 @@ public sealed class ResidentPolicies
     internal sealed record Key(string Device, string ComputeType, string Dir, string CheckpointId);
 
     /// <summary>A resident (or loading) policy and its lease count.</summary>
-    internal sealed class Entry(Lazy<Policy> policy)
+    internal sealed class Entry(Key key, Lazy<Policy> policy)
     {
+        public Key Key { get; } = key;
+
         public Lazy<Policy> Policy { get; } = policy;
 
         public int Leases { get; set; }
